@@ -1,0 +1,52 @@
+//! addbr, delbr and the bridge-wide settings (setageing, setfd, sethello,
+//! setmaxage, setbridgeprio, stp).
+
+use crate::backend::{Backend, BridgeSetting};
+use crate::error::{BridgeKnob, Errno, Error};
+use crate::model::Link;
+use crate::values::IfName;
+
+pub fn add(backend: &mut dyn Backend, name: &IfName) -> Result<(), Error> {
+    backend.add_bridge(name).map_err(|errno| match errno {
+        Errno::EEXIST => Error::DeviceExists { name: name.as_bytes().to_vec() },
+        errno => Error::AddBridge(errno),
+    })
+}
+
+/// RTM_DELLINK deletes any link, up or down; the original's ioctl refused
+/// non-bridges and bridges that are up, so we check both first.
+pub fn delete(backend: &mut dyn Backend, name: &IfName) -> Result<(), Error> {
+    let bytes = || name.as_bytes().to_vec();
+    let link = backend
+        .link(name)
+        .map_err(|errno| Error::DeleteBridge { name: bytes(), errno })?
+        .ok_or_else(|| Error::DeleteMissingBridge { name: bytes() })?;
+    if !link.is_bridge() {
+        return Err(Error::DeleteNotABridge { name: bytes() });
+    }
+    if link.up {
+        return Err(Error::DeleteUpBridge { name: bytes() });
+    }
+    backend.delete_link(link.index).map_err(|errno| match errno {
+        Errno::ENODEV => Error::DeleteMissingBridge { name: bytes() },
+        errno => Error::DeleteBridge { name: bytes(), errno },
+    })
+}
+
+/// Looks up a bridge for a setting, failing with the errno the original's
+/// ioctl fallback reported: ENODEV when missing, EOPNOTSUPP when not a bridge.
+pub fn find_bridge_for_setting(backend: &mut dyn Backend, name: &IfName, knob: BridgeKnob) -> Result<Link, Error> {
+    let link = backend
+        .link(name)
+        .map_err(|errno| Error::SetBridge { knob, errno })?
+        .ok_or(Error::SetBridge { knob, errno: Errno::ENODEV })?;
+    if !link.is_bridge() {
+        return Err(Error::SetBridge { knob, errno: Errno::EOPNOTSUPP });
+    }
+    Ok(link)
+}
+
+pub fn set(backend: &mut dyn Backend, name: &IfName, knob: BridgeKnob, setting: BridgeSetting) -> Result<(), Error> {
+    let bridge = find_bridge_for_setting(backend, name, knob)?;
+    backend.set_bridge(bridge.index, setting).map_err(|errno| Error::SetBridge { knob, errno })
+}

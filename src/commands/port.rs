@@ -1,0 +1,149 @@
+//! addif, delif and the per-port settings (setpathcost, setportprio,
+//! hairpin).
+
+use crate::backend::{Backend, PortSetting};
+use crate::error::{Errno, Error, PortKnob};
+use crate::model::Link;
+use crate::values::{IfName, PathCost, PortPriority};
+
+/// A device and the bridge it is to join or leave, both looked up the way
+/// the original reported them: a missing device first, then the bridge.
+fn device_and_bridge(
+    backend: &mut dyn Backend,
+    bridge: &IfName,
+    device: &IfName,
+    on_error: impl Fn(Errno) -> Error,
+) -> Result<(Link, Link), Error> {
+    let device_link = backend
+        .link(device)
+        .map_err(&on_error)?
+        .ok_or_else(|| Error::NoSuchInterface { name: device.as_bytes().to_vec() })?;
+    let bridge_link = backend
+        .link(bridge)
+        .map_err(&on_error)?
+        .ok_or_else(|| Error::NoSuchBridge { name: bridge.as_bytes().to_vec() })?;
+    if !bridge_link.is_bridge() {
+        return Err(on_error(Errno::EOPNOTSUPP));
+    }
+    Ok((device_link, bridge_link))
+}
+
+/// addif: left to right, stopping at the first failure (Q8).
+pub fn add_all(backend: &mut dyn Backend, bridge: &IfName, devices: &[IfName]) -> Result<(), Error> {
+    devices.iter().try_for_each(|device| add(backend, bridge, device))
+}
+
+/// Setting IFLA_MASTER would silently move a port from another bridge, and
+/// the kernel answers a bridge-in-a-bridge with another errno than the
+/// original saw; the original's refusals are reproduced by checking first.
+fn add(backend: &mut dyn Backend, bridge: &IfName, device: &IfName) -> Result<(), Error> {
+    let failed =
+        |errno| Error::AddInterface { device: device.as_bytes().to_vec(), bridge: bridge.as_bytes().to_vec(), errno };
+    let (device_link, bridge_link) = device_and_bridge(backend, bridge, device, failed)?;
+    if device_link.loopback {
+        return Err(failed(Errno::EINVAL));
+    }
+    if device_link.is_bridge() {
+        return Err(Error::BridgeAsPort { device: device.as_bytes().to_vec() });
+    }
+    if device_link.master.is_some() {
+        return Err(Error::AlreadyMember { device: device.as_bytes().to_vec(), bridge: bridge.as_bytes().to_vec() });
+    }
+    backend.set_master(device_link.index, bridge_link.index).map_err(|errno| match errno {
+        Errno::ELOOP => Error::BridgeAsPort { device: device.as_bytes().to_vec() },
+        Errno::EBUSY => Error::AlreadyMember { device: device.as_bytes().to_vec(), bridge: bridge.as_bytes().to_vec() },
+        errno => failed(errno),
+    })
+}
+
+/// delif: left to right, stopping at the first failure (Q8).
+pub fn delete_all(backend: &mut dyn Backend, bridge: &IfName, devices: &[IfName]) -> Result<(), Error> {
+    devices.iter().try_for_each(|device| delete(backend, bridge, device))
+}
+
+fn delete(backend: &mut dyn Backend, bridge: &IfName, device: &IfName) -> Result<(), Error> {
+    let failed = |errno| Error::DeleteInterface {
+        device: device.as_bytes().to_vec(),
+        bridge: bridge.as_bytes().to_vec(),
+        errno,
+    };
+    let (device_link, bridge_link) = device_and_bridge(backend, bridge, device, failed)?;
+    if !device_link.is_port_of(bridge_link.index) {
+        return Err(Error::NotAPort { device: device.as_bytes().to_vec(), bridge: bridge.as_bytes().to_vec() });
+    }
+    backend.set_master(device_link.index, 0).map_err(failed)
+}
+
+/// The port for a port setting, with the errno the original reported:
+/// ENODEV for a missing port or bridge, EOPNOTSUPP for a non-bridge, ENOENT
+/// for a device that is no bridge port. A port of another bridge is
+/// refused (D4) where the original would change it anyway.
+fn port_of(
+    backend: &mut dyn Backend,
+    bridge: &IfName,
+    port: &IfName,
+    failed: impl Fn(Errno) -> Error,
+) -> Result<Link, Error> {
+    let port_link = backend.link(port).map_err(&failed)?.ok_or(failed(Errno::ENODEV))?;
+    let bridge_link = backend.link(bridge).map_err(&failed)?;
+    check_port(&port_link, bridge_link.as_ref(), bridge, failed)
+}
+
+fn check_port(
+    port_link: &Link,
+    bridge_link: Option<&Link>,
+    bridge: &IfName,
+    failed: impl Fn(Errno) -> Error,
+) -> Result<Link, Error> {
+    let bridge_link = bridge_link.ok_or(failed(Errno::ENODEV))?;
+    if !bridge_link.is_bridge() {
+        return Err(failed(Errno::EOPNOTSUPP));
+    }
+    if port_link.port.is_none() {
+        return Err(failed(Errno::ENOENT));
+    }
+    if !port_link.is_port_of(bridge_link.index) {
+        return Err(Error::NotAPort { device: port_link.name.clone(), bridge: bridge.as_bytes().to_vec() });
+    }
+    Ok(port_link.clone())
+}
+
+pub fn set_path_cost(backend: &mut dyn Backend, bridge: &IfName, port: &IfName, cost: PathCost) -> Result<(), Error> {
+    let knob = PortKnob::PathCost;
+    let failed = |errno| Error::SetPort { knob, errno };
+    let port_link = port_of(backend, bridge, port, failed)?;
+    backend.set_port(port_link.index, PortSetting::Cost(cost.0)).map_err(failed)
+}
+
+pub fn set_priority(
+    backend: &mut dyn Backend,
+    bridge: &IfName,
+    port: &IfName,
+    priority: PortPriority,
+) -> Result<(), Error> {
+    let knob = PortKnob::Priority;
+    let failed = |errno| Error::SetPort { knob, errno };
+    let port_link = port_of(backend, bridge, port, failed)?;
+    // The netlink field is 16 bits; anything past it is out of the
+    // kernel's 0..63 range anyway, so it must not wrap into it.
+    let priority = u16::try_from(priority.0).map_err(|_| failed(Errno::ERANGE))?;
+    backend.set_port(port_link.index, PortSetting::Priority(priority)).map_err(failed)
+}
+
+/// hairpin checks that both names exist before it writes, as the original.
+pub fn hairpin(backend: &mut dyn Backend, bridge: &IfName, port: &IfName, on: bool) -> Result<(), Error> {
+    let failed = |errno| Error::Hairpin { port: port.as_bytes().to_vec(), bridge: bridge.as_bytes().to_vec(), errno };
+    let (port_link, bridge_link) = {
+        let port_link = backend
+            .link(port)
+            .map_err(failed)?
+            .ok_or_else(|| Error::NoSuchInterface { name: port.as_bytes().to_vec() })?;
+        let bridge_link = backend
+            .link(bridge)
+            .map_err(failed)?
+            .ok_or_else(|| Error::NoSuchBridge { name: bridge.as_bytes().to_vec() })?;
+        (port_link, bridge_link)
+    };
+    let port_link = check_port(&port_link, Some(&bridge_link), bridge, failed)?;
+    backend.set_port(port_link.index, PortSetting::Hairpin(on)).map_err(failed)
+}

@@ -1,0 +1,93 @@
+//! show: the bridges and their ports.
+
+use std::io::Write;
+
+use crate::backend::Backend;
+use crate::error::Error;
+use crate::format::compat;
+use crate::model::{BridgeView, Link};
+use crate::values::IfName;
+
+pub fn show(
+    backend: &mut dyn Backend,
+    names: &[IfName],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Error> {
+    if names.is_empty() {
+        return show_all(backend, out);
+    }
+    // Each name in the order given, duplicates included; a failing name is
+    // reported at once and the rest are still shown (exit 1 at the end).
+    let mut header_written = false;
+    let mut failed = false;
+    for name in names {
+        match view_of(backend, name) {
+            Ok(view) => {
+                if !header_written {
+                    compat::write_show_header(out)?;
+                    header_written = true;
+                }
+                compat::write_show_row(out, &view)?;
+            }
+            Err(error) => {
+                let mut line = error.message();
+                line.push(b'\n');
+                err.write_all(&line)?;
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        Err(Error::AlreadyReported)
+    } else {
+        Ok(())
+    }
+}
+
+/// Every bridge from one dump of all links, in byte order of their names.
+/// With no bridges nothing is printed, not even the header.
+fn show_all(backend: &mut dyn Backend, out: &mut dyn Write) -> Result<(), Error> {
+    // The original exits 0 here whatever happens; so do we.
+    let Ok(links) = backend.links() else {
+        return Ok(());
+    };
+    let mut views = bridge_views(&links);
+    views.sort_by(|a, b| a.link.name.cmp(&b.link.name));
+    if views.is_empty() {
+        return Ok(());
+    }
+    compat::write_show_header(out)?;
+    for view in &views {
+        compat::write_show_row(out, view)?;
+    }
+    Ok(())
+}
+
+/// Groups a dump of links into bridges with their ports, ports sorted.
+pub fn bridge_views(links: &[Link]) -> Vec<BridgeView> {
+    links
+        .iter()
+        .filter_map(|link| {
+            let info = link.bridge.clone()?;
+            let ports = sorted_ports(links.iter().filter(|port| port.is_port_of(link.index)).cloned().collect());
+            Some(BridgeView { link: link.clone(), info, ports })
+        })
+        .collect()
+}
+
+fn sorted_ports(mut ports: Vec<Link>) -> Vec<Link> {
+    ports.sort_by(|a, b| a.name.cmp(&b.name));
+    ports
+}
+
+/// One named bridge with its ports, or the original's message for it.
+pub fn view_of(backend: &mut dyn Backend, name: &IfName) -> Result<BridgeView, Error> {
+    let missing = || Error::NoSuchBridge { name: name.as_bytes().to_vec() };
+    let link = backend.link(name).map_err(|_| missing())?.ok_or_else(missing)?;
+    let Some(info) = link.bridge.clone() else {
+        return Err(Error::NotABridge { name: name.as_bytes().to_vec() });
+    };
+    let ports = backend.ports(link.index).map_err(|_| missing())?;
+    Ok(BridgeView { link, info, ports: sorted_ports(ports) })
+}

@@ -1,0 +1,350 @@
+//! One error type for the whole program. Each variant knows its message,
+//! worded as the original brctl words it, and its exit code.
+
+use std::fmt;
+
+/// A kernel error number, as netlink or a syscall reported it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Errno(pub i32);
+
+impl Errno {
+    pub const ENOENT: Errno = Errno(libc::ENOENT);
+    pub const ENODEV: Errno = Errno(libc::ENODEV);
+    pub const ENXIO: Errno = Errno(libc::ENXIO);
+    pub const EPERM: Errno = Errno(libc::EPERM);
+    pub const EINVAL: Errno = Errno(libc::EINVAL);
+    pub const EBUSY: Errno = Errno(libc::EBUSY);
+    pub const EEXIST: Errno = Errno(libc::EEXIST);
+    pub const ERANGE: Errno = Errno(libc::ERANGE);
+    pub const ELOOP: Errno = Errno(libc::ELOOP);
+    pub const EOPNOTSUPP: Errno = Errno(libc::EOPNOTSUPP);
+
+    /// The C library's strerror text, as the original prints it.
+    pub fn text(self) -> String {
+        let full = std::io::Error::from_raw_os_error(self.0).to_string();
+        // std appends " (os error N)"; the original prints strerror alone.
+        match full.rfind(" (os error ") {
+            Some(cut) => full[..cut].to_string(),
+            None => full,
+        }
+    }
+}
+
+impl fmt::Display for Errno {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl From<std::io::Error> for Errno {
+    fn from(err: std::io::Error) -> Errno {
+        Errno(err.raw_os_error().unwrap_or(libc::EIO))
+    }
+}
+
+use crate::values::{IfNameProblem, NumberProblem};
+
+/// Which bridge setting a time or priority was for; picks the wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BridgeKnob {
+    AgeingTime,
+    ForwardDelay,
+    HelloTime,
+    MaxAge,
+    Priority,
+    Stp,
+}
+
+impl BridgeKnob {
+    /// The original's "bad ... value" parse message.
+    fn bad_value(self) -> &'static str {
+        match self {
+            BridgeKnob::AgeingTime => "bad ageing time value",
+            BridgeKnob::ForwardDelay => "bad forward delay value",
+            BridgeKnob::HelloTime => "bad hello timer value",
+            BridgeKnob::MaxAge => "bad max age value",
+            BridgeKnob::Priority => "bad priority",
+            BridgeKnob::Stp => "expect on/off for argument",
+        }
+    }
+
+    /// The original's "set ... failed" prefix.
+    fn failed(self) -> &'static str {
+        match self {
+            BridgeKnob::AgeingTime => "set ageing time failed",
+            BridgeKnob::ForwardDelay => "set forward delay failed",
+            BridgeKnob::HelloTime => "set hello timer failed",
+            BridgeKnob::MaxAge => "set max age failed",
+            BridgeKnob::Priority => "set bridge priority failed",
+            BridgeKnob::Stp => "set stp status failed",
+        }
+    }
+}
+
+/// Which port setting a value was for; picks the wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortKnob {
+    PathCost,
+    Priority,
+}
+
+impl PortKnob {
+    fn bad_value(self) -> &'static str {
+        match self {
+            PortKnob::PathCost => "bad path cost value",
+            // Sic: the original's wording for setportprio (Q14).
+            PortKnob::Priority => "bad path priority value",
+        }
+    }
+
+    fn failed(self) -> &'static str {
+        match self {
+            PortKnob::PathCost => "set path cost failed",
+            PortKnob::Priority => "set port priority failed",
+        }
+    }
+}
+
+/// Everything that can go wrong, each with the original's wording.
+/// Names are raw bytes, printed as given.
+#[derive(Debug)]
+pub enum Error {
+    /// A name that breaks the kernel's rule (D1).
+    BadName {
+        name: Vec<u8>,
+        problem: IfNameProblem,
+    },
+    /// A time that is not plain decimal seconds or does not fit (D2).
+    BadTime {
+        knob: BridgeKnob,
+        arg: Vec<u8>,
+        problem: NumberProblem,
+    },
+    /// A bridge priority that is not an integer in 0..=65535 (D3).
+    BadBridgePriority {
+        arg: Vec<u8>,
+        problem: NumberProblem,
+    },
+    /// A path cost or port priority that is not a 32-bit integer (D3).
+    BadPortValue {
+        knob: PortKnob,
+        arg: Vec<u8>,
+        problem: NumberProblem,
+    },
+    /// Not one of on/yes/1/off/no/0.
+    BadOnOff {
+        arg: Vec<u8>,
+    },
+    /// The netlink socket could not be opened.
+    Setup(Errno),
+    /// addbr on a name that is taken.
+    DeviceExists {
+        name: Vec<u8>,
+    },
+    AddBridge(Errno),
+    /// delbr on a missing name.
+    DeleteMissingBridge {
+        name: Vec<u8>,
+    },
+    DeleteUpBridge {
+        name: Vec<u8>,
+    },
+    /// delbr on a device that is no bridge: the original's ioctl said EPERM.
+    DeleteNotABridge {
+        name: Vec<u8>,
+    },
+    DeleteBridge {
+        name: Vec<u8>,
+        errno: Errno,
+    },
+    /// `interface X does not exist!`
+    NoSuchInterface {
+        name: Vec<u8>,
+    },
+    /// `bridge X does not exist!`
+    NoSuchBridge {
+        name: Vec<u8>,
+    },
+    /// `device X is not a bridge!`
+    NotABridge {
+        name: Vec<u8>,
+    },
+    AlreadyMember {
+        device: Vec<u8>,
+        bridge: Vec<u8>,
+    },
+    BridgeAsPort {
+        device: Vec<u8>,
+    },
+    AddInterface {
+        device: Vec<u8>,
+        bridge: Vec<u8>,
+        errno: Errno,
+    },
+    /// `device X is not a port of Y` (delif; D4 for the port commands).
+    NotAPort {
+        device: Vec<u8>,
+        bridge: Vec<u8>,
+    },
+    DeleteInterface {
+        device: Vec<u8>,
+        bridge: Vec<u8>,
+        errno: Errno,
+    },
+    SetBridge {
+        knob: BridgeKnob,
+        errno: Errno,
+    },
+    SetPort {
+        knob: PortKnob,
+        errno: Errno,
+    },
+    Hairpin {
+        port: Vec<u8>,
+        bridge: Vec<u8>,
+        errno: Errno,
+    },
+    /// `read of forward table failed: ...` (showmacs).
+    ReadFdb(Errno),
+    /// Writing our output failed (not a closed pipe: that is quiet).
+    Output(std::io::Error),
+    /// BRCTL_BACKEND names no backend.
+    BadBackend {
+        value: Vec<u8>,
+    },
+    /// The command printed its own messages already (show with several
+    /// names goes on past a failing one); only the exit code is left.
+    AlreadyReported,
+}
+
+impl Error {
+    /// Every error exits 1, as every failure of the original does.
+    pub fn exit_code(&self) -> i32 {
+        1
+    }
+
+    /// The one line for stderr, without its newline.
+    pub fn message(&self) -> Vec<u8> {
+        let join = |parts: &[&[u8]]| parts.concat();
+        let text = |s: String| s.into_bytes();
+        match self {
+            Error::BadName { name, problem } => {
+                let why: &[u8] = match problem {
+                    IfNameProblem::Empty => b"it is empty",
+                    IfNameProblem::TooLong => b"it is longer than 15 bytes",
+                    IfNameProblem::Dots => b"'.' and '..' are not allowed",
+                    IfNameProblem::BadByte => b"'/', ':' and whitespace are not allowed",
+                };
+                join(&[b"interface name '", name, b"' is not valid: ", why])
+            }
+            Error::BadTime { knob, arg, problem } => {
+                let why: &[u8] = match problem {
+                    NumberProblem::Malformed => b"expected seconds as a plain decimal number, such as 2 or 0.5",
+                    NumberProblem::OutOfRange => b"at most 42949672.95 seconds fit",
+                };
+                join(&[knob.bad_value().as_bytes(), b" '", arg, b"': ", why])
+            }
+            Error::BadBridgePriority { arg, problem } => {
+                join(&[b"bad priority '", arg, b"': ", integer_rule(*problem, 65535)])
+            }
+            Error::BadPortValue { knob, arg, problem } => {
+                join(&[knob.bad_value().as_bytes(), b" '", arg, b"': ", integer_rule(*problem, u32::MAX.into())])
+            }
+            Error::BadOnOff { arg } => {
+                join(&[b"expect on/off for argument, not '", arg, b"': use on, off, yes, no, 1 or 0"])
+            }
+            Error::Setup(errno) => text(format!("can't setup bridge control: {errno}")),
+            Error::DeviceExists { name } => {
+                join(&[b"device ", name, b" already exists; can't create bridge with the same name"])
+            }
+            Error::AddBridge(errno) => text(format!("add bridge failed: {errno}")),
+            Error::DeleteMissingBridge { name } => join(&[b"bridge ", name, b" doesn't exist; can't delete it"]),
+            Error::DeleteUpBridge { name } => join(&[b"bridge ", name, b" is still up; can't delete it"]),
+            Error::DeleteNotABridge { name } => {
+                join(&[b"can't delete bridge ", name, b": ", Errno::EPERM.text().as_bytes()])
+            }
+            Error::DeleteBridge { name, errno } => {
+                join(&[b"can't delete bridge ", name, b": ", errno.text().as_bytes()])
+            }
+            Error::NoSuchInterface { name } => join(&[b"interface ", name, b" does not exist!"]),
+            Error::NoSuchBridge { name } => join(&[b"bridge ", name, b" does not exist!"]),
+            Error::NotABridge { name } => join(&[b"device ", name, b" is not a bridge!"]),
+            Error::AlreadyMember { device, bridge } => {
+                join(&[b"device ", device, b" is already a member of a bridge; can't add it to bridge ", bridge, b"."])
+            }
+            Error::BridgeAsPort { device } => join(&[
+                b"device ",
+                device,
+                b" is a bridge device itself; can't add a bridge device to a bridge device.",
+            ]),
+            Error::AddInterface { device, bridge, errno } => {
+                join(&[b"can't add ", device, b" to bridge ", bridge, b": ", errno.text().as_bytes()])
+            }
+            Error::NotAPort { device, bridge } => join(&[b"device ", device, b" is not a port of ", bridge]),
+            Error::DeleteInterface { device, bridge, errno } => {
+                join(&[b"can't delete ", device, b" from ", bridge, b": ", errno.text().as_bytes()])
+            }
+            Error::SetBridge { knob, errno } => text(format!("{}: {errno}", knob.failed())),
+            Error::SetPort { knob, errno } => text(format!("{}: {errno}", knob.failed())),
+            Error::Hairpin { port, bridge, errno } => {
+                join(&[b"can't set ", port, b" to hairpin on bridge ", bridge, b": ", errno.text().as_bytes()])
+            }
+            Error::ReadFdb(errno) => text(format!("read of forward table failed: {errno}")),
+            Error::Output(err) => match err.raw_os_error() {
+                Some(code) => text(format!("write error: {}", Errno(code))),
+                None => text(format!("write error: {err}")),
+            },
+            Error::AlreadyReported => Vec::new(),
+            Error::BadBackend { value } => {
+                join(&[b"BRCTL_BACKEND='", value, b"' is not valid: use auto, netlink or sysfs"])
+            }
+        }
+    }
+
+    /// A second line for errors whose bare strerror leaves people stuck (D8).
+    pub fn hint(&self) -> Option<&'static str> {
+        let errno = match self {
+            Error::Setup(e)
+            | Error::AddBridge(e)
+            | Error::DeleteBridge { errno: e, .. }
+            | Error::AddInterface { errno: e, .. }
+            | Error::DeleteInterface { errno: e, .. }
+            | Error::SetBridge { errno: e, .. }
+            | Error::SetPort { errno: e, .. }
+            | Error::Hairpin { errno: e, .. } => *e,
+            _ => return None,
+        };
+        match errno {
+            Errno::EPERM => Some("hint: changing bridges needs CAP_NET_ADMIN (run as root)"),
+            _ => None,
+        }
+    }
+
+    /// The kernel's errno behind this error, if there is one.
+    pub fn errno(&self) -> Option<Errno> {
+        match self {
+            Error::Setup(e) | Error::AddBridge(e) | Error::ReadFdb(e) => Some(*e),
+            Error::DeleteBridge { errno, .. }
+            | Error::AddInterface { errno, .. }
+            | Error::DeleteInterface { errno, .. }
+            | Error::SetBridge { errno, .. }
+            | Error::SetPort { errno, .. }
+            | Error::Hairpin { errno, .. } => Some(*errno),
+            _ => None,
+        }
+    }
+}
+
+fn integer_rule(problem: NumberProblem, max: u64) -> &'static [u8] {
+    match (problem, max) {
+        (NumberProblem::Malformed, _) => b"expected a whole number (decimal, 0x hex or 0 octal) with no sign",
+        (NumberProblem::OutOfRange, 65535) => b"allowed range is 0 to 65535",
+        (NumberProblem::OutOfRange, _) => b"allowed range is 0 to 4294967295",
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Error {
+        Error::Output(err)
+    }
+}

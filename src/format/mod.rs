@@ -1,0 +1,3 @@
+//! Renderers: pure functions from the model to bytes.
+
+pub mod compat;

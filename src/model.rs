@@ -1,0 +1,111 @@
+//! Plain data the commands work on: what the kernel told us about links,
+//! bridges and ports. No kernel access here; backends fill these in.
+
+/// An 8-byte bridge id: priority (big-endian on the wire) and MAC address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BridgeId {
+    pub priority: u16,
+    pub mac: [u8; 6],
+}
+
+impl BridgeId {
+    /// Decodes the kernel's `struct ifla_bridge_id` (2 bytes priority, 6 bytes MAC).
+    pub fn from_bytes(bytes: &[u8]) -> Option<BridgeId> {
+        if bytes.len() < 8 {
+            return None;
+        }
+        let mut mac = [0u8; 6];
+        mac.copy_from_slice(&bytes[2..8]);
+        Some(BridgeId { priority: u16::from_be_bytes([bytes[0], bytes[1]]), mac })
+    }
+}
+
+/// Bridge-wide settings and STP state (IFLA_BR_* or /sys/class/net/<br>/bridge/*).
+/// Times and timers are in centiseconds (clock_t, USER_HZ = 100).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BridgeInfo {
+    pub bridge_id: BridgeId,
+    pub designated_root: BridgeId,
+    pub root_port: u16,
+    pub root_path_cost: u32,
+    pub stp_state: u32,
+    pub max_age: u32,
+    pub hello_time: u32,
+    pub forward_delay: u32,
+    pub ageing_time: u32,
+    pub hello_timer: u64,
+    pub tcn_timer: u64,
+    pub topology_change_timer: u64,
+    pub gc_timer: u64,
+    pub topology_change: bool,
+    pub topology_change_detected: bool,
+    pub priority: u16,
+}
+
+/// Per-port bridge settings and STP state (IFLA_BRPORT_* or brport/*).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PortInfo {
+    pub port_no: u16,
+    pub port_id: u16,
+    pub state: u8,
+    pub priority: u16,
+    pub path_cost: u32,
+    pub designated_root: BridgeId,
+    pub designated_bridge: BridgeId,
+    pub designated_port: u16,
+    pub designated_cost: u16,
+    pub message_age_timer: u64,
+    pub forward_delay_timer: u64,
+    pub hold_timer: u64,
+    pub config_pending: bool,
+    pub topology_change_ack: bool,
+    pub hairpin: bool,
+}
+
+/// One network interface as the kernel reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Link {
+    pub index: u32,
+    /// Raw name bytes: the kernel allows names that are not UTF-8.
+    pub name: Vec<u8>,
+    /// ifindex of the master device (bridge, bond, ...), if any.
+    pub master: Option<u32>,
+    /// IFF_UP is set.
+    pub up: bool,
+    /// IFF_LOOPBACK is set.
+    pub loopback: bool,
+    /// Present when the link is a bridge (IFLA_INFO_KIND "bridge").
+    pub bridge: Option<BridgeInfo>,
+    /// Present when the link is a bridge port (IFLA_INFO_SLAVE_KIND "bridge").
+    pub port: Option<PortInfo>,
+}
+
+impl Link {
+    pub fn is_bridge(&self) -> bool {
+        self.bridge.is_some()
+    }
+
+    /// True when this link is enslaved to the bridge with ifindex `bridge`.
+    pub fn is_port_of(&self, bridge: u32) -> bool {
+        self.master == Some(bridge)
+    }
+}
+
+/// One forwarding database entry as showmacs shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FdbEntry {
+    pub mac: [u8; 6],
+    /// True port number (the original prints it modulo 256).
+    pub port_no: u16,
+    pub is_local: bool,
+    /// Centiseconds since the entry was last refreshed (0 for local/static entries).
+    pub ageing_timer: u64,
+}
+
+/// A bridge and its ports, ports sorted by name bytes, as `show` and `showstp` print them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BridgeView {
+    pub link: Link,
+    pub info: BridgeInfo,
+    pub ports: Vec<Link>,
+}

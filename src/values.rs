@@ -1,0 +1,316 @@
+//! Validated values from the command line. Each type is built only from
+//! input that passed its rules, so code further in never re-checks.
+
+use std::ffi::OsStr;
+use std::fmt;
+use std::os::unix::ffi::OsStrExt;
+
+/// Longest interface name the kernel accepts (IFNAMSIZ - 1).
+pub const IFNAME_MAX: usize = 15;
+
+/// An interface name that follows the kernel's rule (`dev_valid_name`):
+/// 1 to 15 bytes, not `.` or `..`, no `/`, `:` or whitespace. Such a name
+/// is also a safe single component of a sysfs path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IfName(Vec<u8>);
+
+/// Why a name was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfNameProblem {
+    Empty,
+    TooLong,
+    Dots,
+    BadByte,
+}
+
+impl IfName {
+    pub fn parse(arg: &OsStr) -> Result<IfName, IfNameProblem> {
+        IfName::from_bytes(arg.as_bytes())
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<IfName, IfNameProblem> {
+        if bytes.is_empty() {
+            return Err(IfNameProblem::Empty);
+        }
+        if bytes.len() > IFNAME_MAX {
+            return Err(IfNameProblem::TooLong);
+        }
+        if bytes == b"." || bytes == b".." {
+            return Err(IfNameProblem::Dots);
+        }
+        if bytes.iter().any(|&b| b == b'/' || b == b':' || b == 0 || is_kernel_space(b)) {
+            return Err(IfNameProblem::BadByte);
+        }
+        Ok(IfName(bytes.to_vec()))
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// The kernel's isspace(): the C whitespace set plus Latin-1 NBSP (0xa0).
+fn is_kernel_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0xa0)
+}
+
+impl fmt::Display for IfName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&String::from_utf8_lossy(&self.0))
+    }
+}
+
+/// A time in centiseconds (the kernel's clock_t unit, USER_HZ = 100), from
+/// plain decimal seconds: `4`, `2.5`, `1e1`, `.5`. Rounded to the nearest
+/// centisecond; no sign, no hex, no `nan`/`inf`, no trailing garbage, and
+/// it must fit the kernel's 32-bit field (D2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Centisecs(pub u32);
+
+/// Why a number was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberProblem {
+    /// Not a number of the accepted form.
+    Malformed,
+    /// A number, but beyond what the kernel's field holds.
+    OutOfRange,
+}
+
+impl Centisecs {
+    pub const MAX_TEXT: &'static str = "42949672.95";
+
+    pub fn parse(arg: &OsStr) -> Result<Centisecs, NumberProblem> {
+        let text = arg.as_bytes();
+        let (mantissa, exponent) = match text.iter().position(|&b| b == b'e' || b == b'E') {
+            Some(e) => (&text[..e], Some(&text[e + 1..])),
+            None => (text, None),
+        };
+        let (int_part, frac_part) = match mantissa.iter().position(|&b| b == b'.') {
+            Some(dot) => (&mantissa[..dot], &mantissa[dot + 1..]),
+            None => (mantissa, &[][..]),
+        };
+        let all_digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+        if int_part.len() + frac_part.len() == 0 || !all_digits(int_part) || !all_digits(frac_part) {
+            return Err(NumberProblem::Malformed);
+        }
+        let exponent = match exponent {
+            None => 0i64,
+            Some(exp) => parse_exponent(exp).ok_or(NumberProblem::Malformed)?,
+        };
+        let digits: Vec<u8> = int_part.iter().chain(frac_part).map(|d| d - b'0').collect();
+        // The centisecond point sits this many digits from the left.
+        let point = (int_part.len() as i64).saturating_add(2).saturating_add(exponent);
+        centisecs_from_digits(&digits, point).map(Centisecs)
+    }
+}
+
+/// `[+-]digits`, saturating far beyond any meaningful exponent.
+fn parse_exponent(text: &[u8]) -> Option<i64> {
+    let (negative, digits) = match text.first() {
+        Some(b'+') => (false, &text[1..]),
+        Some(b'-') => (true, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let magnitude =
+        digits.iter().fold(0i64, |acc, d| acc.saturating_mul(10).saturating_add(i64::from(d - b'0'))).min(1 << 40);
+    Some(if negative { -magnitude } else { magnitude })
+}
+
+/// Rounds the decimal digits, with the unit point `point` digits from the
+/// left, to the nearest whole unit (half up), exactly.
+fn centisecs_from_digits(digits: &[u8], point: i64) -> Result<u32, NumberProblem> {
+    let whole_len = point.clamp(0, digits.len() as i64) as usize;
+    let mut value: u64 = 0;
+    for &d in &digits[..whole_len] {
+        value = value * 10 + u64::from(d);
+        if value > u64::from(u32::MAX) {
+            return Err(NumberProblem::OutOfRange);
+        }
+    }
+    if point > digits.len() as i64 {
+        // Zeros to append: any non-zero value overflows past ten of them.
+        for _ in 0..(point - digits.len() as i64).min(11) {
+            value *= 10;
+            if value > u64::from(u32::MAX) {
+                return Err(NumberProblem::OutOfRange);
+            }
+        }
+    }
+    let round_digit = if point >= 0 { digits.get(point as usize).copied().unwrap_or(0) } else { 0 };
+    if round_digit >= 5 {
+        value += 1;
+    }
+    u32::try_from(value).map_err(|_| NumberProblem::OutOfRange)
+}
+
+/// An unsigned integer as the original reads it (`%i`: decimal, `0x` hex,
+/// leading-`0` octal), but with no sign, no trailing garbage and no
+/// wrapping: it must be at most `max` (D3).
+pub fn parse_unsigned(arg: &OsStr, max: u64) -> Result<u64, NumberProblem> {
+    let text = arg.as_bytes();
+    let (digits, radix) = if let Some(hex) = text.strip_prefix(b"0x").or_else(|| text.strip_prefix(b"0X")) {
+        (hex, 16)
+    } else if text.len() > 1 && text[0] == b'0' {
+        (&text[1..], 8)
+    } else {
+        (text, 10)
+    };
+    if digits.is_empty() {
+        return Err(NumberProblem::Malformed);
+    }
+    let mut value: u64 = 0;
+    for &b in digits {
+        let digit = char::from(b).to_digit(radix).ok_or(NumberProblem::Malformed)?;
+        value = value.saturating_mul(u64::from(radix)).saturating_add(u64::from(digit));
+    }
+    if value > max {
+        return Err(NumberProblem::OutOfRange);
+    }
+    Ok(value)
+}
+
+/// A bridge priority: the kernel keeps 16 bits, so 0..=65535.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BridgePriority(pub u16);
+
+impl BridgePriority {
+    pub const MAX: u64 = u16::MAX as u64;
+
+    pub fn parse(arg: &OsStr) -> Result<BridgePriority, NumberProblem> {
+        parse_unsigned(arg, Self::MAX).map(|v| BridgePriority(v as u16))
+    }
+}
+
+/// A port path cost: the kernel's field is 32 bits (it accepts 1..=65535).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathCost(pub u32);
+
+impl PathCost {
+    pub const MAX: u64 = u32::MAX as u64;
+
+    pub fn parse(arg: &OsStr) -> Result<PathCost, NumberProblem> {
+        parse_unsigned(arg, Self::MAX).map(|v| PathCost(v as u32))
+    }
+}
+
+/// A port priority: 32 bits on the command line (the kernel accepts 0..=63).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortPriority(pub u32);
+
+impl PortPriority {
+    pub const MAX: u64 = u32::MAX as u64;
+
+    pub fn parse(arg: &OsStr) -> Result<PortPriority, NumberProblem> {
+        parse_unsigned(arg, Self::MAX).map(|v| PortPriority(v as u32))
+    }
+}
+
+/// `on`/`yes`/`1` or `off`/`no`/`0`, exactly, as the original accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnOff(pub bool);
+
+impl OnOff {
+    pub fn parse(arg: &OsStr) -> Option<OnOff> {
+        match arg.as_bytes() {
+            b"on" | b"yes" | b"1" => Some(OnOff(true)),
+            b"off" | b"no" | b"0" => Some(OnOff(false)),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(s: &[u8]) -> Result<IfName, IfNameProblem> {
+        IfName::from_bytes(s)
+    }
+
+    fn time(s: &str) -> Result<u32, NumberProblem> {
+        Centisecs::parse(OsStr::new(s)).map(|c| c.0)
+    }
+
+    fn uint(s: &str, max: u64) -> Result<u64, NumberProblem> {
+        parse_unsigned(OsStr::new(s), max)
+    }
+
+    #[test]
+    fn names_follow_the_kernel_rule() {
+        assert!(name(b"br0").is_ok());
+        assert!(name(b"abcdefghijklmno").is_ok());
+        assert!(name(b"br%d").is_ok());
+        assert!(name(b"\xff\xfe").is_ok());
+        assert_eq!(name(b""), Err(IfNameProblem::Empty));
+        assert_eq!(name(b"abcdefghijklmnop"), Err(IfNameProblem::TooLong));
+        assert_eq!(name(b"."), Err(IfNameProblem::Dots));
+        assert_eq!(name(b".."), Err(IfNameProblem::Dots));
+        assert!(name(b"...").is_ok());
+        for bad in [&b"a/b"[..], b"a:b", b"a b", b"a\tb", b"a\nb", b"a\x0bb", b"a\xa0b", b"../x"] {
+            assert_eq!(name(bad), Err(IfNameProblem::BadByte), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn times_are_plain_decimal_seconds_rounded_to_centiseconds() {
+        assert_eq!(time("4"), Ok(400));
+        assert_eq!(time("2.5"), Ok(250));
+        assert_eq!(time("1e1"), Ok(1000));
+        assert_eq!(time(".5"), Ok(50));
+        assert_eq!(time("5."), Ok(500));
+        assert_eq!(time("1.2"), Ok(120));
+        assert_eq!(time("2.3"), Ok(230));
+        assert_eq!(time("0.29"), Ok(29));
+        assert_eq!(time("1.005"), Ok(101));
+        assert_eq!(time("0.004"), Ok(0));
+        assert_eq!(time("0.005"), Ok(1));
+        assert_eq!(time("10.01"), Ok(1001));
+        assert_eq!(time("15E-1"), Ok(150));
+        assert_eq!(time("0"), Ok(0));
+        assert_eq!(time("000000000000000000000000001"), Ok(100));
+        assert_eq!(time("1e-300"), Ok(0));
+        assert_eq!(time("0e999999999999999999999"), Ok(0));
+        assert_eq!(time(Centisecs::MAX_TEXT), Ok(u32::MAX));
+    }
+
+    #[test]
+    fn times_the_original_mangles_are_refused() {
+        for bad in
+            ["", ".", "e5", "1e", "1e+", "-1", "+1", "nan", "inf", "3abc", "1,5", "1 2", " 1", "0x10", "1.2.3", "1_000"]
+        {
+            assert_eq!(time(bad), Err(NumberProblem::Malformed), "{bad:?}");
+        }
+        for big in ["42949672.96", "42949673", "1e20", "1e999999999999", "99999999999999999999999"] {
+            assert_eq!(time(big), Err(NumberProblem::OutOfRange), "{big:?}");
+        }
+    }
+
+    #[test]
+    fn integers_keep_the_bases_but_refuse_the_rest() {
+        assert_eq!(uint("0", 65535), Ok(0));
+        assert_eq!(uint("4096", 65535), Ok(4096));
+        assert_eq!(uint("010", 65535), Ok(8));
+        assert_eq!(uint("0x1000", 65535), Ok(4096));
+        assert_eq!(uint("0XfF", 65535), Ok(255));
+        assert_eq!(uint("65535", 65535), Ok(65535));
+        assert_eq!(uint("65536", 65535), Err(NumberProblem::OutOfRange));
+        assert_eq!(uint("4294967297", u32::MAX.into()), Err(NumberProblem::OutOfRange));
+        assert_eq!(uint("99999999999999999999999", u32::MAX.into()), Err(NumberProblem::OutOfRange));
+        for bad in ["", "-1", "+1", "08", "0x", "0xg", "12abc", "1.5", "1e3", " 1", "0b101"] {
+            assert_eq!(uint(bad, 65535), Err(NumberProblem::Malformed), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn on_off_words_are_exact() {
+        for (word, value) in [("on", true), ("yes", true), ("1", true), ("off", false), ("no", false), ("0", false)] {
+            assert_eq!(OnOff::parse(OsStr::new(word)), Some(OnOff(value)));
+        }
+        for bad in ["ON", "true", "2", "", "of"] {
+            assert_eq!(OnOff::parse(OsStr::new(bad)), None);
+        }
+    }
+}
