@@ -78,6 +78,9 @@ pub struct Link {
     pub bridge: Option<BridgeInfo>,
     /// Present when the link is a bridge port (IFLA_INFO_SLAVE_KIND "bridge").
     pub port: Option<PortInfo>,
+    /// The source said this is a bridge or a port but not its details
+    /// (netlink on kernels without IFLA_INFO_DATA): read them elsewhere.
+    pub details_missing: bool,
 }
 
 impl Link {

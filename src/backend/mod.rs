@@ -2,10 +2,13 @@
 //! `netlink` implements it over rtnetlink, `sysfs` reads /sys/class/net.
 
 pub mod netlink;
+pub mod sysfs;
 
 use crate::error::{Errno, Error};
 use crate::model::{FdbEntry, Link};
 use crate::values::IfName;
+use netlink::NetlinkBackend;
+use sysfs::SysfsReader;
 
 /// A bridge-wide setting to change (IFLA_BR_*). Times are centiseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,8 +35,8 @@ pub trait Backend {
     fn link(&mut self, name: &IfName) -> Result<Option<Link>, Errno>;
     /// Every link in the network namespace, in the kernel's order.
     fn links(&mut self) -> Result<Vec<Link>, Errno>;
-    /// The links enslaved to the bridge with ifindex `bridge` (its ports), any order.
-    fn ports(&mut self, bridge: u32) -> Result<Vec<Link>, Errno>;
+    /// The links enslaved to `bridge` (its ports), any order.
+    fn ports(&mut self, bridge: &Link) -> Result<Vec<Link>, Errno>;
     /// Creates a bridge; fails with EEXIST when the name is taken.
     fn add_bridge(&mut self, name: &IfName) -> Result<(), Errno>;
     /// Deletes the link with this ifindex (callers check it is a down bridge first).
@@ -44,8 +47,8 @@ pub trait Backend {
     fn set_bridge(&mut self, bridge: u32, setting: BridgeSetting) -> Result<(), Errno>;
     /// Changes one setting of the bridge port with ifindex `port`.
     fn set_port(&mut self, port: u32, setting: PortSetting) -> Result<(), Errno>;
-    /// The forwarding database of bridge `bridge` (entries whose master is it).
-    fn fdb(&mut self, bridge: u32) -> Result<Vec<FdbEntry>, Errno>;
+    /// The forwarding database of `bridge` (entries whose master is it).
+    fn fdb(&mut self, bridge: &Link) -> Result<Vec<FdbEntry>, Errno>;
 }
 
 /// Which way to the kernel `BRCTL_BACKEND` asks for.
@@ -73,7 +76,105 @@ impl BackendChoice {
 
 /// The backend for this run, as `BRCTL_BACKEND` chooses.
 pub fn open() -> Result<Box<dyn Backend>, Error> {
-    let _choice = BackendChoice::from_env()?;
-    let backend = netlink::NetlinkBackend::new().map_err(Error::Setup)?;
-    Ok(Box::new(backend))
+    let reads = BackendChoice::from_env()?;
+    // Test hook: every netlink read fails as if the kernel had no answer,
+    // so tests can show that auto falls back to sysfs.
+    let netlink_reads = std::env::var_os("BRCTL_TEST_NETLINK_READS").as_deref() != Some(std::ffi::OsStr::new("off"));
+    Ok(Box::new(Kernel { netlink: None, sysfs: SysfsReader::new(), reads, netlink_reads }))
+}
+
+/// Netlink for every change; reads from netlink, sysfs, or netlink with a
+/// per-read fallback to sysfs. The socket is opened on first use, so a
+/// sysfs-only read never needs it.
+struct Kernel {
+    netlink: Option<NetlinkBackend>,
+    sysfs: SysfsReader,
+    reads: BackendChoice,
+    netlink_reads: bool,
+}
+
+impl Kernel {
+    fn netlink(&mut self) -> Result<&mut NetlinkBackend, Errno> {
+        match &mut self.netlink {
+            Some(netlink) => Ok(netlink),
+            slot => Ok(slot.insert(NetlinkBackend::new()?)),
+        }
+    }
+
+    /// One read, from where `BRCTL_BACKEND` says; under auto a netlink
+    /// failure (no socket, no answer) is followed by the same read of sysfs.
+    fn read<T>(
+        &mut self,
+        from_netlink: impl FnOnce(&mut NetlinkBackend) -> Result<T, Errno>,
+        from_sysfs: impl FnOnce(&SysfsReader) -> Result<T, Errno>,
+    ) -> Result<T, Errno> {
+        if self.reads == BackendChoice::Sysfs {
+            return from_sysfs(&self.sysfs);
+        }
+        let answer = if self.netlink_reads { self.netlink().and_then(from_netlink) } else { Err(Errno::EOPNOTSUPP) };
+        match answer {
+            Err(_) if self.reads == BackendChoice::Auto => from_sysfs(&self.sysfs),
+            answer => answer,
+        }
+    }
+
+    /// Fills in bridge and port details netlink did not carry, from sysfs.
+    fn complete(&self, mut link: Link) -> Link {
+        if link.details_missing && self.reads == BackendChoice::Auto {
+            if let Ok(Some(full)) = IfName::from_bytes(&link.name).map_or(Ok(None), |name| self.sysfs.link(&name)) {
+                link.bridge = full.bridge.or(link.bridge);
+                link.port = full.port.or(link.port);
+                link.details_missing = false;
+            }
+        }
+        link
+    }
+}
+
+/// A bridge's name as a sysfs path component; the kernel's names always pass.
+fn sysfs_name(link: &Link) -> Result<IfName, Errno> {
+    IfName::from_bytes(&link.name).map_err(|_| Errno::ENODEV)
+}
+
+impl Backend for Kernel {
+    fn link(&mut self, name: &IfName) -> Result<Option<Link>, Errno> {
+        let link = self.read(|nl| nl.link(name), |sysfs| sysfs.link(name))?;
+        Ok(link.map(|link| self.complete(link)))
+    }
+
+    fn links(&mut self) -> Result<Vec<Link>, Errno> {
+        let links = self.read(|nl| nl.links(), |sysfs| sysfs.links())?;
+        Ok(links.into_iter().map(|link| self.complete(link)).collect())
+    }
+
+    fn ports(&mut self, bridge: &Link) -> Result<Vec<Link>, Errno> {
+        let name = sysfs_name(bridge);
+        let ports = self.read(|nl| nl.ports(bridge), |sysfs| sysfs.ports(&name?))?;
+        Ok(ports.into_iter().map(|link| self.complete(link)).collect())
+    }
+
+    fn fdb(&mut self, bridge: &Link) -> Result<Vec<FdbEntry>, Errno> {
+        let name = sysfs_name(bridge);
+        self.read(|nl| nl.fdb(bridge), |sysfs| sysfs.fdb(&name?))
+    }
+
+    fn add_bridge(&mut self, name: &IfName) -> Result<(), Errno> {
+        self.netlink()?.add_bridge(name)
+    }
+
+    fn delete_link(&mut self, index: u32) -> Result<(), Errno> {
+        self.netlink()?.delete_link(index)
+    }
+
+    fn set_master(&mut self, port: u32, master: u32) -> Result<(), Errno> {
+        self.netlink()?.set_master(port, master)
+    }
+
+    fn set_bridge(&mut self, bridge: u32, setting: BridgeSetting) -> Result<(), Errno> {
+        self.netlink()?.set_bridge(bridge, setting)
+    }
+
+    fn set_port(&mut self, port: u32, setting: PortSetting) -> Result<(), Errno> {
+        self.netlink()?.set_port(port, setting)
+    }
 }

@@ -249,7 +249,8 @@ impl Backend for NetlinkBackend {
         self.dump(Rtm::Getlink, &body, Rtm::Newlink, decode_link)
     }
 
-    fn ports(&mut self, bridge: u32) -> Result<Vec<Link>, Errno> {
+    fn ports(&mut self, bridge: &Link) -> Result<Vec<Link>, Errno> {
+        let bridge = bridge.index;
         // The kernel filters a link dump by IFLA_MASTER (and flags its reply
         // NLM_F_DUMP_FILTERED); kernels before 4.6 ignore the attribute and
         // send every link, so keep only the bridge's ports either way.
@@ -291,9 +292,13 @@ impl Backend for NetlinkBackend {
         self.change(Rtm::Setlink, NlmF::empty(), body)
     }
 
-    fn fdb(&mut self, bridge: u32) -> Result<Vec<FdbEntry>, Errno> {
-        let port_numbers: HashMap<u32, u16> =
-            self.ports(bridge)?.iter().filter_map(|link| Some((link.index, link.port.as_ref()?.port_no))).collect();
+    fn fdb(&mut self, bridge_link: &Link) -> Result<Vec<FdbEntry>, Errno> {
+        let bridge = bridge_link.index;
+        let port_numbers: HashMap<u32, u16> = self
+            .ports(bridge_link)?
+            .iter()
+            .filter_map(|link| Some((link.index, link.port.as_ref()?.port_no)))
+            .collect();
         // An AF_BRIDGE neighbour dump asked with an ifinfomsg carrying
         // IFLA_MASTER is filtered by bridge in the kernel (the format
         // iproute2 uses on sockets without strict checking). Other bridges'
@@ -478,10 +483,14 @@ fn decode_linkinfo(linkinfo: &[u8], link: &mut Link) {
             _ => {}
         }
     }
+    // Without the data attributes (kernels that predate them) the link is
+    // known to be a bridge or port, but its details must come from sysfs.
     if kind == Some(b"bridge") {
+        link.details_missing |= data.is_none();
         link.bridge = Some(decode_bridge(data.unwrap_or(&[])));
     }
     if slave_kind == Some(b"bridge") {
+        link.details_missing |= slave_data.is_none();
         link.port = Some(decode_port(slave_data.unwrap_or(&[])));
     }
 }
@@ -942,7 +951,7 @@ mod tests {
         assert_eq!(nl.set_port(v0, PortSetting::Priority(64)), Err(Errno::ERANGE));
         assert_eq!(nl.set_port(v1, PortSetting::Cost(5)), Err(Errno::EOPNOTSUPP));
 
-        let mut ports = nl.ports(br.index).unwrap();
+        let mut ports = nl.ports(&br).unwrap();
         ports.sort_by_key(|link| link.index);
         assert_eq!(ports.iter().map(|link| link.index).collect::<Vec<_>>(), [v0, v2]);
         let port = ports[0].port.clone().unwrap();
@@ -957,12 +966,12 @@ mod tests {
         assert!(links.contains(&ports[0]) && links.iter().any(|link| link.index == br.index && link.is_bridge()));
 
         // Each port's own address is a local entry of the bridge.
-        let mut fdb = nl.fdb(br.index).unwrap();
+        let mut fdb = nl.fdb(&br).unwrap();
         fdb.sort_by_key(|entry| entry.port_no);
         assert_eq!(fdb.iter().map(|entry| (entry.port_no, entry.is_local)).collect::<Vec<_>>(), [(1, true), (2, true)]);
 
         nl.set_master(v0, 0).unwrap();
-        assert_eq!(nl.ports(br.index).unwrap().len(), 1);
+        assert_eq!(nl.ports(&br).unwrap().len(), 1);
         assert_eq!(nl.link(&ifname("v0")).unwrap().unwrap().master, None);
         nl.delete_link(br.index).unwrap();
         assert_eq!(nl.link(&ifname("br0")), Ok(None));

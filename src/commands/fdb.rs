@@ -14,7 +14,7 @@ pub fn showmacs(backend: &mut dyn Backend, name: &IfName, out: &mut dyn Write) -
     if !link.is_bridge() {
         return Err(Error::ReadFdb(Errno::EOPNOTSUPP));
     }
-    let mut entries = backend.fdb(link.index).map_err(Error::ReadFdb)?;
+    let mut entries = backend.fdb(&link).map_err(Error::ReadFdb)?;
     // By MAC bytes, as the original's qsort; stable, so equal MACs keep
     // the kernel's order.
     entries.sort_by_key(|entry| entry.mac);

@@ -88,6 +88,6 @@ pub fn view_of(backend: &mut dyn Backend, name: &IfName) -> Result<BridgeView, E
     let Some(info) = link.bridge.clone() else {
         return Err(Error::NotABridge { name: name.as_bytes().to_vec() });
     };
-    let ports = backend.ports(link.index).map_err(|_| missing())?;
+    let ports = backend.ports(&link).map_err(|_| missing())?;
     Ok(BridgeView { link, info, ports: sorted_ports(ports) })
 }
