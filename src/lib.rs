@@ -67,7 +67,7 @@ fn run_command(operands: &[OsString], stdout: &mut impl Write, stderr: &mut impl
         return cli::write_usage(stdout, spec).map_or_else(|err| report_output_error(err, stderr, 1), |()| 1);
     }
     let result = commands::Command::parse(spec, args).and_then(|command| {
-        let mut backend = backend::open()?;
+        let mut backend = backend::open(command.writes())?;
         command.execute(&mut *backend, stdout, stderr)
     });
     match result {

@@ -47,6 +47,9 @@ pub trait Backend {
     fn set_bridge(&mut self, bridge: u32, setting: BridgeSetting) -> Result<(), Errno>;
     /// Changes one setting of the bridge port with ifindex `port`.
     fn set_port(&mut self, port: u32, setting: PortSetting) -> Result<(), Errno>;
+    /// Whether this process may change links (EPERM without CAP_NET_ADMIN),
+    /// asked without changing anything.
+    fn may_change(&mut self) -> Result<(), Errno>;
     /// The forwarding database of `bridge` (entries whose master is it).
     fn fdb(&mut self, bridge: &Link) -> Result<Vec<FdbEntry>, Errno>;
 }
@@ -74,13 +77,26 @@ impl BackendChoice {
     }
 }
 
-/// The backend for this run, as `BRCTL_BACKEND` chooses.
-pub fn open() -> Result<Box<dyn Backend>, Error> {
+/// The backend for this run, as `BRCTL_BACKEND` chooses. A command that
+/// changes something opens its netlink socket now, so that a refused socket
+/// is reported as the original reports it; reads open it when first needed.
+pub fn open(writes: bool) -> Result<Box<dyn Backend>, Error> {
     let reads = BackendChoice::from_env()?;
-    // Test hook: every netlink read fails as if the kernel had no answer,
-    // so tests can show that auto falls back to sysfs.
-    let netlink_reads = std::env::var_os("BRCTL_TEST_NETLINK_READS").as_deref() != Some(std::ffi::OsStr::new("off"));
-    Ok(Box::new(Kernel { netlink: None, sysfs: SysfsReader::new(), reads, netlink_reads }))
+    let hook = |name: &str, value: &str| std::env::var_os(name).is_some_and(|v| v == value);
+    let mut kernel = Kernel {
+        netlink: None,
+        sysfs: SysfsReader::new(),
+        reads,
+        // Test hooks: netlink reads fail as if the kernel had no answer, or
+        // the socket itself is refused (as a seccomp or LSM denial would),
+        // so tests can show the fallbacks.
+        netlink_reads: !hook("BRCTL_TEST_NETLINK_READS", "off"),
+        socket_refused: hook("BRCTL_TEST_NETLINK_SOCKET", "refuse"),
+    };
+    if writes {
+        kernel.netlink().map_err(Error::Setup)?;
+    }
+    Ok(Box::new(kernel))
 }
 
 /// Netlink for every change; reads from netlink, sysfs, or netlink with a
@@ -91,10 +107,14 @@ struct Kernel {
     sysfs: SysfsReader,
     reads: BackendChoice,
     netlink_reads: bool,
+    socket_refused: bool,
 }
 
 impl Kernel {
     fn netlink(&mut self) -> Result<&mut NetlinkBackend, Errno> {
+        if self.socket_refused {
+            return Err(Errno(libc::EACCES));
+        }
         match &mut self.netlink {
             Some(netlink) => Ok(netlink),
             slot => Ok(slot.insert(NetlinkBackend::new()?)),
@@ -176,5 +196,9 @@ impl Backend for Kernel {
 
     fn set_port(&mut self, port: u32, setting: PortSetting) -> Result<(), Errno> {
         self.netlink()?.set_port(port, setting)
+    }
+
+    fn may_change(&mut self) -> Result<(), Errno> {
+        self.netlink()?.may_change()
     }
 }

@@ -6,6 +6,8 @@ use crate::error::{BridgeKnob, Errno, Error};
 use crate::model::Link;
 use crate::values::IfName;
 
+use super::unless_not_permitted;
+
 pub fn add(backend: &mut dyn Backend, name: &IfName) -> Result<(), Error> {
     backend.add_bridge(name).map_err(|errno| match errno {
         Errno::EEXIST => Error::DeviceExists { name: name.as_bytes().to_vec() },
@@ -17,6 +19,16 @@ pub fn add(backend: &mut dyn Backend, name: &IfName) -> Result<(), Error> {
 /// non-bridges and bridges that are up, so we check both first.
 pub fn delete(backend: &mut dyn Backend, name: &IfName) -> Result<(), Error> {
     let bytes = || name.as_bytes().to_vec();
+    let failed = |errno| Error::DeleteBridge { name: bytes(), errno };
+    let link = deletable_bridge(backend, name).map_err(|refusal| unless_not_permitted(backend, refusal, failed))?;
+    backend.delete_link(link.index).map_err(|errno| match errno {
+        Errno::ENODEV => Error::DeleteMissingBridge { name: bytes() },
+        errno => Error::DeleteBridge { name: bytes(), errno },
+    })
+}
+
+fn deletable_bridge(backend: &mut dyn Backend, name: &IfName) -> Result<Link, Error> {
+    let bytes = || name.as_bytes().to_vec();
     let link = backend
         .link(name)
         .map_err(|errno| Error::DeleteBridge { name: bytes(), errno })?
@@ -27,10 +39,7 @@ pub fn delete(backend: &mut dyn Backend, name: &IfName) -> Result<(), Error> {
     if link.up {
         return Err(Error::DeleteUpBridge { name: bytes() });
     }
-    backend.delete_link(link.index).map_err(|errno| match errno {
-        Errno::ENODEV => Error::DeleteMissingBridge { name: bytes() },
-        errno => Error::DeleteBridge { name: bytes(), errno },
-    })
+    Ok(link)
 }
 
 /// Looks up a bridge for a setting, failing with the errno the original's

@@ -14,7 +14,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::backend::{Backend, BridgeSetting};
 use crate::cli::CommandSpec;
-use crate::error::{BridgeKnob, Error, PortKnob};
+use crate::error::{BridgeKnob, Errno, Error, PortKnob};
 use crate::values::{BridgePriority, Centisecs, IfName, OnOff, PathCost, PortPriority};
 
 /// A command with every argument validated.
@@ -55,6 +55,17 @@ pub enum Command {
     ShowStp(IfName),
     /// Obsolete since 2004; accepted so old scripts keep working (D7).
     SetGcInterval,
+}
+
+/// A refusal we reproduce by checking first (the kernel would not refuse
+/// over netlink, or would say it differently). The original's kernel call
+/// failed with EPERM before any such check for a caller without
+/// CAP_NET_ADMIN, so that caller gets EPERM here too.
+fn unless_not_permitted(backend: &mut dyn Backend, refusal: Error, failed: impl FnOnce(Errno) -> Error) -> Error {
+    match backend.may_change() {
+        Err(Errno::EPERM) => failed(Errno::EPERM),
+        _ => refusal,
+    }
 }
 
 fn name(arg: &OsString) -> Result<IfName, Error> {
@@ -131,6 +142,11 @@ impl Command {
             "showstp" => Command::ShowStp(name(arg(0))?),
             _ => Command::SetGcInterval,
         })
+    }
+
+    /// Whether the command changes anything in the kernel.
+    pub fn writes(&self) -> bool {
+        !matches!(self, Command::Show(_) | Command::ShowMacs(_) | Command::ShowStp(_) | Command::SetGcInterval)
     }
 
     /// Runs the command. Output goes to `out`; messages of a command that

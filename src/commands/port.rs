@@ -6,6 +6,8 @@ use crate::error::{Errno, Error, PortKnob};
 use crate::model::Link;
 use crate::values::{IfName, PathCost, PortPriority};
 
+use super::unless_not_permitted;
+
 /// A device and the bridge it is to join or leave, both looked up the way
 /// the original reported them: a missing device first, then the bridge.
 fn device_and_bridge(
@@ -40,14 +42,17 @@ fn add(backend: &mut dyn Backend, bridge: &IfName, device: &IfName) -> Result<()
     let failed =
         |errno| Error::AddInterface { device: device.as_bytes().to_vec(), bridge: bridge.as_bytes().to_vec(), errno };
     let (device_link, bridge_link) = device_and_bridge(backend, bridge, device, failed)?;
-    if device_link.loopback {
-        return Err(failed(Errno::EINVAL));
-    }
-    if device_link.is_bridge() {
-        return Err(Error::BridgeAsPort { device: device.as_bytes().to_vec() });
-    }
-    if device_link.master.is_some() {
-        return Err(Error::AlreadyMember { device: device.as_bytes().to_vec(), bridge: bridge.as_bytes().to_vec() });
+    let refusal = if device_link.loopback {
+        Some(failed(Errno::EINVAL))
+    } else if device_link.is_bridge() {
+        Some(Error::BridgeAsPort { device: device.as_bytes().to_vec() })
+    } else if device_link.master.is_some() {
+        Some(Error::AlreadyMember { device: device.as_bytes().to_vec(), bridge: bridge.as_bytes().to_vec() })
+    } else {
+        None
+    };
+    if let Some(refusal) = refusal {
+        return Err(unless_not_permitted(backend, refusal, failed));
     }
     backend.set_master(device_link.index, bridge_link.index).map_err(|errno| match errno {
         Errno::ELOOP => Error::BridgeAsPort { device: device.as_bytes().to_vec() },
@@ -69,7 +74,8 @@ fn delete(backend: &mut dyn Backend, bridge: &IfName, device: &IfName) -> Result
     };
     let (device_link, bridge_link) = device_and_bridge(backend, bridge, device, failed)?;
     if !device_link.is_port_of(bridge_link.index) {
-        return Err(Error::NotAPort { device: device.as_bytes().to_vec(), bridge: bridge.as_bytes().to_vec() });
+        let refusal = Error::NotAPort { device: device.as_bytes().to_vec(), bridge: bridge.as_bytes().to_vec() };
+        return Err(unless_not_permitted(backend, refusal, failed));
     }
     backend.set_master(device_link.index, 0).map_err(failed)
 }
@@ -86,10 +92,13 @@ fn port_of(
 ) -> Result<Link, Error> {
     let port_link = backend.link(port).map_err(&failed)?.ok_or(failed(Errno::ENODEV))?;
     let bridge_link = backend.link(bridge).map_err(&failed)?;
-    check_port(&port_link, bridge_link.as_ref(), bridge, failed)
+    check_port(backend, &port_link, bridge_link.as_ref(), bridge, failed)
 }
 
+/// The missing, non-bridge and not-a-port answers are what the original
+/// gave any caller; a port of another bridge is our own refusal (D4).
 fn check_port(
+    backend: &mut dyn Backend,
     port_link: &Link,
     bridge_link: Option<&Link>,
     bridge: &IfName,
@@ -103,7 +112,8 @@ fn check_port(
         return Err(failed(Errno::ENOENT));
     }
     if !port_link.is_port_of(bridge_link.index) {
-        return Err(Error::NotAPort { device: port_link.name.clone(), bridge: bridge.as_bytes().to_vec() });
+        let refusal = Error::NotAPort { device: port_link.name.clone(), bridge: bridge.as_bytes().to_vec() };
+        return Err(unless_not_permitted(backend, refusal, failed));
     }
     Ok(port_link.clone())
 }
@@ -144,6 +154,6 @@ pub fn hairpin(backend: &mut dyn Backend, bridge: &IfName, port: &IfName, on: bo
             .ok_or_else(|| Error::NoSuchBridge { name: bridge.as_bytes().to_vec() })?;
         (port_link, bridge_link)
     };
-    let port_link = check_port(&port_link, Some(&bridge_link), bridge, failed)?;
+    let port_link = check_port(backend, &port_link, Some(&bridge_link), bridge, failed)?;
     backend.set_port(port_link.index, PortSetting::Hairpin(on)).map_err(failed)
 }
