@@ -3,6 +3,8 @@
 //! One module per object users see: bridge, port, show, stp, fdb.
 
 mod bridge;
+#[cfg(test)]
+mod fake;
 mod fdb;
 mod port;
 mod show;
