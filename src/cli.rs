@@ -60,6 +60,55 @@ pub fn write_usage(out: &mut dyn Write, spec: &CommandSpec) -> io::Result<()> {
     writeln!(out, "Usage: brctl {} {}", spec.name, spec.synopsis)
 }
 
+/// One option of ours: the original's `-h` and `-V` and our additions,
+/// which act only when given, so output without them stays the original's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OptionSpec {
+    pub short: u8,
+    pub long: &'static str,
+    /// The argument's name, for options that take one.
+    pub argument: Option<&'static str>,
+    pub help: &'static str,
+}
+
+/// Every option, in the order getopt_long's table lists them (which is the
+/// order of an "ambiguous" message's possibilities).
+#[rustfmt::skip]
+pub const OPTIONS: &[OptionSpec] = &[
+    OptionSpec { short: b'h', long: "help", argument: None, help: "print the help and exit" },
+    OptionSpec { short: b'V', long: "version", argument: None, help: "print the version and exit" },
+    OptionSpec { short: b'j', long: "json", argument: None, help: "print show, showmacs and showstp as JSON" },
+    OptionSpec { short: b'p', long: "pretty", argument: None, help: "indent the JSON output" },
+    OptionSpec { short: b'n', long: "netns", argument: Some("NAME"), help: "act in network namespace NAME (under /run/netns) or at a path" },
+    OptionSpec { short: b'b', long: "batch", argument: Some("FILE"), help: "run one command per line of FILE (- for stdin)" },
+    OptionSpec { short: b'f', long: "force", argument: None, help: "with --batch, go on after a failing line" },
+    OptionSpec { short: b'd', long: "details", argument: None, help: "showmacs: add interface, VLAN and flags" },
+];
+
+/// What the options other than help and version asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GlobalOptions {
+    pub json: bool,
+    pub pretty: bool,
+    pub netns: Option<OsString>,
+    pub batch: Option<OsString>,
+    pub force: bool,
+    pub details: bool,
+}
+
+impl GlobalOptions {
+    fn set(&mut self, short: u8, argument: Option<OsString>) {
+        match short {
+            b'j' => self.json = true,
+            b'p' => self.pretty = true,
+            b'n' => self.netns = argument,
+            b'b' => self.batch = argument,
+            b'f' => self.force = true,
+            _ => self.details = true,
+        }
+    }
+}
+
 /// What the options say to do before any command is looked at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Invocation {
@@ -70,15 +119,21 @@ pub enum Invocation {
     /// A getopt error: its message for stderr (getopt's own line), then
     /// `Unknown option '?'`, help on stdout, exit 1.
     BadOption(Vec<u8>),
-    /// The operands left after the options, in order (command first).
-    Operands(Vec<OsString>),
+    /// The options, and the operands left after them, in order (command first).
+    Run(GlobalOptions, Vec<OsString>),
 }
 
-const LONG_OPTIONS: [(&str, Invocation); 2] = [("help", Invocation::Help), ("version", Invocation::Version)];
+/// One option found in argv, before it is acted on.
+enum Found {
+    Option(&'static OptionSpec, Option<OsString>),
+    Error(Vec<u8>),
+}
 
-/// Parses options as glibc's getopt_long("Vh", {help, version}) does,
-/// permuting operands unless POSIXLY_CORRECT is set. The first option wins.
+/// Parses options as glibc's getopt_long does, permuting operands unless
+/// POSIXLY_CORRECT is set: options act in argv order, and help or version
+/// ends the parse where it stands.
 pub fn parse_options(argv0: &[u8], args: &[OsString], posixly_correct: bool) -> Invocation {
+    let mut options = GlobalOptions::default();
     let mut operands = Vec::new();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -87,51 +142,94 @@ pub fn parse_options(argv0: &[u8], args: &[OsString], posixly_correct: bool) -> 
             operands.extend(rest.cloned());
             break;
         }
-        if let Some(long) = bytes.strip_prefix(b"--") {
-            return parse_long(argv0, long);
-        }
-        if bytes.len() > 1 && bytes[0] == b'-' {
-            return match bytes[1] {
-                b'h' => Invocation::Help,
-                b'V' => Invocation::Version,
-                other => Invocation::BadOption(message(&[argv0, b": invalid option -- '", &[other], b"'\n"])),
-            };
-        }
-        // An operand ("-" and "" included).
-        operands.push(arg.clone());
-        if posixly_correct {
-            operands.extend(rest.cloned());
-            break;
+        let found = if let Some(long) = bytes.strip_prefix(b"--") {
+            vec![parse_long(argv0, long, &mut rest)]
+        } else if bytes.len() > 1 && bytes[0] == b'-' {
+            parse_short_cluster(argv0, &bytes[1..], &mut rest)
+        } else {
+            // An operand ("-" and "" included).
+            operands.push(arg.clone());
+            if posixly_correct {
+                operands.extend(rest.cloned());
+                break;
+            }
+            continue;
+        };
+        for item in found {
+            match item {
+                Found::Error(message) => return Invocation::BadOption(message),
+                Found::Option(spec, _) if spec.short == b'h' => return Invocation::Help,
+                Found::Option(spec, _) if spec.short == b'V' => return Invocation::Version,
+                Found::Option(spec, argument) => options.set(spec.short, argument),
+            }
         }
     }
-    Invocation::Operands(operands)
+    Invocation::Run(options, operands)
 }
 
-fn parse_long(argv0: &[u8], long: &[u8]) -> Invocation {
-    let (name, has_value) = match long.iter().position(|&b| b == b'=') {
-        Some(eq) => (&long[..eq], true),
-        None => (long, false),
+/// `-jp`, `-nNAME`, `-n NAME`: each letter in turn; one that takes an
+/// argument takes the rest of the cluster, or else the next word. Stops at
+/// the first error or at help/version, which act before what follows.
+fn parse_short_cluster<'a>(argv0: &[u8], cluster: &[u8], rest: &mut impl Iterator<Item = &'a OsString>) -> Vec<Found> {
+    let mut found = Vec::new();
+    for (at, &letter) in cluster.iter().enumerate() {
+        let Some(spec) = OPTIONS.iter().find(|o| o.short == letter) else {
+            found.push(Found::Error(message(&[argv0, b": invalid option -- '", &[letter], b"'\n"])));
+            return found;
+        };
+        if spec.argument.is_none() {
+            found.push(Found::Option(spec, None));
+            if matches!(letter, b'h' | b'V') {
+                return found;
+            }
+            continue;
+        }
+        let tail = &cluster[at + 1..];
+        let argument =
+            if tail.is_empty() { rest.next().cloned() } else { Some(OsStr::from_bytes(tail).to_os_string()) };
+        found.push(match argument {
+            Some(argument) => Found::Option(spec, Some(argument)),
+            None => Found::Error(message(&[argv0, b": option requires an argument -- '", &[letter], b"'\n"])),
+        });
+        return found;
+    }
+    found
+}
+
+fn parse_long<'a>(argv0: &[u8], long: &[u8], rest: &mut impl Iterator<Item = &'a OsString>) -> Found {
+    let (name, value) = match long.iter().position(|&b| b == b'=') {
+        Some(eq) => (&long[..eq], Some(&long[eq + 1..])),
+        None => (long, None),
     };
-    let exact = LONG_OPTIONS.iter().find(|(opt, _)| opt.as_bytes() == name);
-    let matches: Vec<&(&str, Invocation)> = match exact {
+    let exact = OPTIONS.iter().find(|o| o.long.as_bytes() == name);
+    let matches: Vec<&'static OptionSpec> = match exact {
         Some(found) => vec![found],
-        None => LONG_OPTIONS.iter().filter(|(opt, _)| opt.as_bytes().starts_with(name)).collect(),
+        None => OPTIONS.iter().filter(|o| o.long.as_bytes().starts_with(name)).collect(),
     };
     match matches.as_slice() {
-        [] => Invocation::BadOption(message(&[argv0, b": unrecognized option '--", long, b"'\n"])),
-        [(_, action)] if !has_value => action.clone(),
-        [(opt, _)] => {
-            Invocation::BadOption(message(&[argv0, b": option '--", opt.as_bytes(), b"' doesn't allow an argument\n"]))
-        }
+        [] => Found::Error(message(&[argv0, b": unrecognized option '--", long, b"'\n"])),
+        [spec] => match (spec.argument, value) {
+            (None, None) => Found::Option(spec, None),
+            (None, Some(_)) => {
+                Found::Error(message(&[argv0, b": option '--", spec.long.as_bytes(), b"' doesn't allow an argument\n"]))
+            }
+            (Some(_), Some(value)) => Found::Option(spec, Some(OsStr::from_bytes(value).to_os_string())),
+            (Some(_), None) => match rest.next() {
+                Some(argument) => Found::Option(spec, Some(argument.clone())),
+                None => {
+                    Found::Error(message(&[argv0, b": option '--", spec.long.as_bytes(), b"' requires an argument\n"]))
+                }
+            },
+        },
         several => {
             let mut text = message(&[argv0, b": option '--", long, b"' is ambiguous; possibilities:"]);
-            for (opt, _) in several {
+            for spec in several {
                 text.extend_from_slice(b" '--");
-                text.extend_from_slice(opt.as_bytes());
+                text.extend_from_slice(spec.long.as_bytes());
                 text.push(b'\'');
             }
             text.push(b'\n');
-            Invocation::BadOption(text)
+            Found::Error(text)
         }
     }
 }
@@ -155,7 +253,7 @@ mod tests {
     }
 
     fn operands(args: &[&str]) -> Invocation {
-        Invocation::Operands(args.iter().map(OsString::from).collect())
+        Invocation::Run(GlobalOptions::default(), args.iter().map(OsString::from).collect())
     }
 
     #[test]
@@ -189,7 +287,33 @@ mod tests {
         assert_eq!(bad(&["setageing", "br0", "-1"]), "brctl: invalid option -- '1'\n");
         assert_eq!(bad(&["--foo=bar"]), "brctl: unrecognized option '--foo=bar'\n");
         assert_eq!(bad(&["--he=3"]), "brctl: option '--help' doesn't allow an argument\n");
-        assert_eq!(bad(&["--=x"]), "brctl: option '--=x' is ambiguous; possibilities: '--help' '--version'\n");
+        assert_eq!(
+            bad(&["--=x"]),
+            "brctl: option '--=x' is ambiguous; possibilities: '--help' '--version' '--json' '--pretty' \
+             '--netns' '--batch' '--force' '--details'\n"
+        );
+        assert_eq!(bad(&["-n"]), "brctl: option requires an argument -- 'n'\n");
+        assert_eq!(bad(&["--batch"]), "brctl: option '--batch' requires an argument\n");
+        assert_eq!(bad(&["-jx"]), "brctl: invalid option -- 'x'\n");
+    }
+
+    #[test]
+    fn our_options_take_arguments_as_getopt_does() {
+        let run = |args: &[&str]| match parse(args) {
+            Invocation::Run(options, operands) => (options, operands),
+            other => panic!("{other:?}"),
+        };
+        let (options, operands) = run(&["-jp", "show", "-n", "ns1", "br0"]);
+        assert!(options.json && options.pretty && !options.force);
+        assert_eq!(options.netns, Some(OsString::from("ns1")));
+        assert_eq!(operands, vec![OsString::from("show"), OsString::from("br0")]);
+        assert_eq!(run(&["-nfoo", "show"]).0.netns, Some(OsString::from("foo")));
+        assert_eq!(run(&["--netns=foo", "show"]).0.netns, Some(OsString::from("foo")));
+        assert_eq!(run(&["--net", "foo", "show"]).0.netns, Some(OsString::from("foo")));
+        assert_eq!(run(&["-fb", "-"]).0.batch, Some(OsString::from("-")));
+        assert!(run(&["-fb", "-"]).0.force);
+        assert!(run(&["--det", "showmacs", "br0"]).0.details);
+        assert_eq!(parse(&["-jh"]), Invocation::Help);
     }
 
     #[test]

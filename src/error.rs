@@ -204,10 +204,34 @@ pub enum Error {
         bridge: Vec<u8>,
         errno: Errno,
     },
+    /// show could not list the links at all.
+    ListBridges(Errno),
     /// `read of forward table failed: ...` (showmacs).
     ReadFdb(Errno),
     /// Writing our output failed (not a closed pipe: that is quiet).
     Output(std::io::Error),
+    /// `-n` named a namespace that cannot be entered.
+    Namespace {
+        name: Vec<u8>,
+        errno: Errno,
+    },
+    /// `-b` named a file that cannot be read.
+    BatchFile {
+        name: Vec<u8>,
+        errno: Errno,
+    },
+    /// `-b` given together with a command on the command line.
+    BatchWithCommand {
+        name: Vec<u8>,
+    },
+    /// A batch line names no command we know.
+    UnknownCommand {
+        name: Vec<u8>,
+    },
+    /// A batch line has too few arguments for its command.
+    ArgumentCount {
+        usage: String,
+    },
     /// BRCTL_BACKEND names no backend.
     BadBackend {
         value: Vec<u8>,
@@ -290,11 +314,25 @@ impl Error {
                 join(&[b"can't set ", port, b" to hairpin on bridge ", bridge, b": ", errno.text().as_bytes()])
             }
             Error::ReadFdb(errno) => text(format!("read of forward table failed: {errno}")),
+            Error::ListBridges(errno) => text(format!("can't list bridges: {errno}")),
             Error::Output(err) => match err.raw_os_error() {
                 Some(code) => text(format!("write error: {}", Errno(code))),
                 None => text(format!("write error: {err}")),
             },
             Error::AlreadyReported => Vec::new(),
+            Error::Namespace { name, errno } => {
+                join(&[b"cannot enter network namespace '", name, b"': ", errno.text().as_bytes()])
+            }
+            Error::BatchFile { name, errno } => {
+                join(&[b"cannot read batch file '", name, b"': ", errno.text().as_bytes()])
+            }
+            Error::BatchWithCommand { name } => {
+                join(&[b"with --batch the commands come from the file, not the command line (got '", name, b"')"])
+            }
+            Error::UnknownCommand { name } => join(&[b"never heard of command [", name, b"]"]),
+            Error::ArgumentCount { usage } => {
+                text(format!("Incorrect number of arguments for command\n{}", usage.trim_end()))
+            }
             Error::BadBackend { value } => {
                 join(&[b"BRCTL_BACKEND='", value, b"' is not valid: use auto, netlink or sysfs"])
             }

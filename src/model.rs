@@ -95,7 +95,7 @@ impl Link {
 }
 
 /// One forwarding database entry as showmacs shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FdbEntry {
     pub mac: [u8; 6],
     /// True port number (the original prints it modulo 256).
@@ -103,6 +103,45 @@ pub struct FdbEntry {
     pub is_local: bool,
     /// Centiseconds since the entry was last refreshed (0 for local/static entries).
     pub ageing_timer: u64,
+    /// The VLAN the entry belongs to, when the bridge filters VLANs.
+    pub vlan: Option<u16>,
+    pub flags: FdbFlags,
+}
+
+/// What kind of entry it is, beyond is-local (for `-d` and JSON).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FdbFlags {
+    /// A local address (the port's own, or added without `static`).
+    pub permanent: bool,
+    /// Added by hand; never ages.
+    pub static_entry: bool,
+    /// Learned by a switch chip rather than by the bridge.
+    pub offloaded: bool,
+    /// Learned outside the bridge (by a driver or user space).
+    pub extern_learn: bool,
+    /// Never moves to another port.
+    pub sticky: bool,
+}
+
+impl FdbFlags {
+    /// The flag words, as `bridge fdb show` names them; an entry that is
+    /// neither permanent nor static was learned.
+    pub fn words(&self) -> Vec<&'static str> {
+        let mut words = vec![if self.permanent {
+            "permanent"
+        } else if self.static_entry {
+            "static"
+        } else {
+            "learned"
+        }];
+        for (set, word) in [(self.offloaded, "offloaded"), (self.extern_learn, "extern_learn"), (self.sticky, "sticky")]
+        {
+            if set {
+                words.push(word);
+            }
+        }
+        words
+    }
 }
 
 /// A bridge and its ports, ports sorted by name bytes, as `show` and `showstp` print them.

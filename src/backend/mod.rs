@@ -2,6 +2,7 @@
 //! `netlink` implements it over rtnetlink, `sysfs` reads /sys/class/net.
 
 pub mod netlink;
+pub mod netns;
 pub mod sysfs;
 
 use crate::error::{Errno, Error};
@@ -77,40 +78,54 @@ impl BackendChoice {
     }
 }
 
-/// The backend for this run, as `BRCTL_BACKEND` chooses. A command that
-/// changes something opens its netlink socket now, so that a refused socket
-/// is reported as the original reports it; reads open it when first needed.
-pub fn open(writes: bool) -> Result<Box<dyn Backend>, Error> {
+/// The backend for this run, as `BRCTL_BACKEND` chooses. The netlink
+/// socket is opened when first needed; commands that change something call
+/// `open_netlink` first so that a refused socket is reported as the
+/// original reports it.
+pub fn open() -> Result<Kernel, Error> {
     let reads = BackendChoice::from_env()?;
     let hook = |name: &str, value: &str| std::env::var_os(name).is_some_and(|v| v == value);
-    let mut kernel = Kernel {
+    Ok(Kernel {
         netlink: None,
-        sysfs: SysfsReader::new(),
+        sysfs: Some(SysfsReader::new()),
         reads,
         // Test hooks: netlink reads fail as if the kernel had no answer, or
         // the socket itself is refused (as a seccomp or LSM denial would),
         // so tests can show the fallbacks.
         netlink_reads: !hook("BRCTL_TEST_NETLINK_READS", "off"),
         socket_refused: hook("BRCTL_TEST_NETLINK_SOCKET", "refuse"),
-    };
-    if writes {
-        kernel.netlink().map_err(Error::Setup)?;
-    }
-    Ok(Box::new(kernel))
+    })
 }
 
 /// Netlink for every change; reads from netlink, sysfs, or netlink with a
-/// per-read fallback to sysfs. The socket is opened on first use, so a
-/// sysfs-only read never needs it.
-struct Kernel {
+/// per-read fallback to sysfs. One socket for the whole run.
+pub struct Kernel {
     netlink: Option<NetlinkBackend>,
-    sysfs: SysfsReader,
+    /// None when /sys does not show our network namespace.
+    sysfs: Option<SysfsReader>,
     reads: BackendChoice,
     netlink_reads: bool,
     socket_refused: bool,
 }
 
 impl Kernel {
+    /// Opens the netlink socket now, for a command that changes something.
+    pub fn open_netlink(&mut self) -> Result<(), Error> {
+        self.netlink().map(drop).map_err(Error::Setup)
+    }
+
+    /// Moves into another network namespace before anything is read.
+    pub fn enter_namespace(&mut self, target: &std::ffi::OsStr) -> Result<(), Error> {
+        let failed = |errno| Error::Namespace { name: std::os::unix::ffi::OsStrExt::as_bytes(target).to_vec(), errno };
+        let path = netns::namespace_path(target).ok_or(failed(Errno::ENOENT))?;
+        let sysfs_follows = netns::enter(&path).map_err(failed)?;
+        self.netlink = None;
+        if !sysfs_follows {
+            self.sysfs = None;
+        }
+        Ok(())
+    }
+
     fn netlink(&mut self) -> Result<&mut NetlinkBackend, Errno> {
         if self.socket_refused {
             return Err(Errno(libc::EACCES));
@@ -128,6 +143,10 @@ impl Kernel {
         from_netlink: impl FnOnce(&mut NetlinkBackend) -> Result<T, Errno>,
         from_sysfs: impl FnOnce(&SysfsReader) -> Result<T, Errno>,
     ) -> Result<T, Errno> {
+        let from_sysfs = |sysfs: &Option<SysfsReader>| match sysfs {
+            Some(sysfs) => from_sysfs(sysfs),
+            None => Err(Errno::EOPNOTSUPP),
+        };
         if self.reads == BackendChoice::Sysfs {
             return from_sysfs(&self.sysfs);
         }
@@ -140,8 +159,8 @@ impl Kernel {
 
     /// Fills in bridge and port details netlink did not carry, from sysfs.
     fn complete(&self, mut link: Link) -> Link {
-        if link.details_missing && self.reads == BackendChoice::Auto {
-            if let Ok(Some(full)) = IfName::from_bytes(&link.name).map_or(Ok(None), |name| self.sysfs.link(&name)) {
+        if let (true, BackendChoice::Auto, Some(sysfs)) = (link.details_missing, self.reads, &self.sysfs) {
+            if let Ok(Some(full)) = IfName::from_bytes(&link.name).map_or(Ok(None), |name| sysfs.link(&name)) {
                 link.bridge = full.bridge.or(link.bridge);
                 link.port = full.port.or(link.port);
                 link.details_missing = false;

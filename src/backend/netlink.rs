@@ -20,7 +20,7 @@ use neli::utils::Groups;
 
 use super::{Backend, BridgeSetting, PortSetting};
 use crate::error::Errno;
-use crate::model::{BridgeId, BridgeInfo, FdbEntry, Link, PortInfo};
+use crate::model::{BridgeId, BridgeInfo, FdbEntry, FdbFlags, Link, PortInfo};
 use crate::values::IfName;
 
 /// Numbers from the kernel's uapi headers (linux/if_link.h, linux/neighbour.h,
@@ -85,11 +85,15 @@ mod uapi {
 
     pub const NDA_LLADDR: u16 = 2;
     pub const NDA_CACHEINFO: u16 = 3;
+    pub const NDA_VLAN: u16 = 5;
     pub const NDA_MASTER: u16 = 9;
 
     pub const NUD_NOARP: u16 = 0x40;
     pub const NUD_PERMANENT: u16 = 0x80;
     pub const NTF_SELF: u8 = 0x02;
+    pub const NTF_EXT_LEARNED: u8 = 0x10;
+    pub const NTF_OFFLOADED: u8 = 0x20;
+    pub const NTF_STICKY: u8 = 0x40;
 
     /// sizeof(struct ifinfomsg) and sizeof(struct ndmsg).
     pub const IFINFOMSG_LEN: usize = 16;
@@ -565,6 +569,7 @@ struct Neighbour {
     master: Option<u32>,
     /// `ndm_updated` of NDA_CACHEINFO: centiseconds since the last refresh.
     updated: Option<u32>,
+    vlan: Option<u16>,
 }
 
 /// A Neighbour from the payload of an RTM_NEWNEIGH message (struct ndmsg + attributes).
@@ -572,12 +577,13 @@ fn decode_neighbour(payload: &[u8]) -> Option<Neighbour> {
     let ifindex = u32_at(payload, 4)?;
     let state = u16::from_ne_bytes([*payload.get(8)?, *payload.get(9)?]);
     let flags = *payload.get(10)?;
-    let mut neighbour = Neighbour { ifindex, state, flags, mac: None, master: None, updated: None };
+    let mut neighbour = Neighbour { ifindex, state, flags, mac: None, master: None, updated: None, vlan: None };
     for (ty, value) in Attrs(payload.get(uapi::NDMSG_LEN..)?) {
         match ty {
             uapi::NDA_LLADDR => neighbour.mac = value.try_into().ok(),
             uapi::NDA_MASTER => neighbour.master = u32_at(value, 0),
             uapi::NDA_CACHEINFO => neighbour.updated = u32_at(value, uapi::CACHEINFO_UPDATED),
+            uapi::NDA_VLAN => neighbour.vlan = value.first_chunk::<2>().map(|v| u16::from_ne_bytes(*v)),
             _ => {}
         }
     }
@@ -599,6 +605,14 @@ fn fdb_entry(neighbour: &Neighbour, bridge: u32, port_numbers: &HashMap<u32, u16
         port_no,
         is_local,
         ageing_timer: if is_static { 0 } else { u64::from(neighbour.updated.unwrap_or(0)) },
+        vlan: neighbour.vlan,
+        flags: FdbFlags {
+            permanent: is_local,
+            static_entry: !is_local && is_static,
+            offloaded: neighbour.flags & uapi::NTF_OFFLOADED != 0,
+            extern_learn: neighbour.flags & uapi::NTF_EXT_LEARNED != 0,
+            sticky: neighbour.flags & uapi::NTF_STICKY != 0,
+        },
     })
 }
 
@@ -799,15 +813,24 @@ mod tests {
         let cacheinfo = nla(uapi::NDA_CACHEINFO, &[1u32, 2, 345, 0].map(u32::to_ne_bytes).concat());
         let ports = HashMap::from([(7, 1), (8, 2)]);
         let entry = |payload: Vec<u8>| fdb_entry(&decode_neighbour(&payload).unwrap(), 5, &ports);
-        let learned =
-            |mac: [u8; 6], port_no, ageing_timer| Some(FdbEntry { mac, port_no, is_local: false, ageing_timer });
+        let learned = |mac: [u8; 6], port_no, ageing_timer| {
+            Some(FdbEntry { mac, port_no, is_local: false, ageing_timer, ..FdbEntry::default() })
+        };
 
         let reachable = 0x02;
         assert_eq!(entry(nd(7, reachable, 0, &[&mac, &master, &cacheinfo])), learned([2, 0, 0, 0, 0, 0xaa], 1, 345));
         let local = entry(nd(8, uapi::NUD_PERMANENT, 0, &[&mac, &master, &cacheinfo]));
-        assert_eq!(local, Some(FdbEntry { mac: [2, 0, 0, 0, 0, 0xaa], port_no: 2, is_local: true, ageing_timer: 0 }));
+        let permanent = FdbFlags { permanent: true, ..FdbFlags::default() };
+        let mac_aa = [2, 0, 0, 0, 0, 0xaa];
+        let expected = FdbEntry { mac: mac_aa, port_no: 2, is_local: true, flags: permanent, ..FdbEntry::default() };
+        assert_eq!(local, Some(expected));
         let fixed = entry(nd(8, uapi::NUD_NOARP, 0, &[&mac, &master, &cacheinfo]));
-        assert_eq!(fixed, learned([2, 0, 0, 0, 0, 0xaa], 2, 0));
+        let static_entry = FdbFlags { static_entry: true, ..FdbFlags::default() };
+        assert_eq!(fixed, Some(FdbEntry { mac: mac_aa, port_no: 2, flags: static_entry, ..FdbEntry::default() }));
+        let vlan = nla(uapi::NDA_VLAN, &10u16.to_ne_bytes());
+        let offloaded = entry(nd(7, reachable, uapi::NTF_OFFLOADED | uapi::NTF_EXT_LEARNED, &[&mac, &master, &vlan]));
+        let offloaded = offloaded.unwrap();
+        assert_eq!((offloaded.vlan, offloaded.flags.words()), (Some(10), vec!["learned", "offloaded", "extern_learn"]));
 
         // Not listed: a device's own (NTF_SELF) entry, another bridge's,
         // one on the bridge device itself, one without a MAC or a master.

@@ -13,7 +13,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use crate::error::Errno;
-use crate::model::{BridgeId, BridgeInfo, FdbEntry, Link, PortInfo};
+use crate::model::{BridgeId, BridgeInfo, FdbEntry, FdbFlags, Link, PortInfo};
 use crate::values::IfName;
 
 const IFF_UP: i64 = 0x1;
@@ -294,12 +294,19 @@ fn decode_hex(text: &[u8], out: &mut [u8]) -> Option<()> {
 /// ageing_timer_value (u32, host order, centiseconds), port_hi, padding.
 fn decode_fdb_record(record: &[u8; FDB_RECORD]) -> FdbEntry {
     let r = record;
+    let is_local = r[7] != 0;
+    let ageing_timer = u64::from(u32::from_ne_bytes([r[8], r[9], r[10], r[11]]));
     FdbEntry {
         mac: [r[0], r[1], r[2], r[3], r[4], r[5]],
         // port_hi holds the bits above 8 that port_no has no room for.
         port_no: (u16::from(r[12]) << 8) | u16::from(r[6]),
-        is_local: r[7] != 0,
-        ageing_timer: u64::from(u32::from_ne_bytes([r[8], r[9], r[10], r[11]])),
+        is_local,
+        ageing_timer,
+        vlan: None,
+        // brforward has no flags: the kernel reports 0 for entries that do
+        // not age, so a non-local entry at 0 is taken as static (a learned
+        // one refreshed within the last centisecond would read the same).
+        flags: FdbFlags { permanent: is_local, static_entry: !is_local && ageing_timer == 0, ..FdbFlags::default() },
     }
 }
 
@@ -773,6 +780,14 @@ mod tests {
         assert_eq!(reader.ports_by_index(99), Err(Errno::ENODEV));
     }
 
+    /// The entry a record decodes to: local ones are permanent, others at
+    /// 0 static, the rest learned.
+    fn fdb_entry(mac: [u8; 6], port_no: u16, is_local: bool, ageing_timer: u64) -> FdbEntry {
+        let flags =
+            FdbFlags { permanent: is_local, static_entry: !is_local && ageing_timer == 0, ..FdbFlags::default() };
+        FdbEntry { mac, port_no, is_local, ageing_timer, vlan: None, flags }
+    }
+
     #[test]
     fn fdb_decodes_records() {
         let tree = FakeTree::new();
@@ -788,10 +803,10 @@ mod tests {
         assert_eq!(
             fdb,
             [
-                FdbEntry { mac: [0x02, 0, 0, 0, 0, 0x0a], port_no: 1, is_local: true, ageing_timer: 0 },
-                FdbEntry { mac: [0x0a, 0xbb, 0xcc, 0, 0, 1], port_no: 2, is_local: false, ageing_timer: 96 },
-                FdbEntry { mac: [0xf0, 0, 0, 0, 0, 1], port_no: 257, is_local: false, ageing_timer: 0x0102_0304 },
-                FdbEntry { mac: [0xff; 6], port_no: 0x3ff, is_local: true, ageing_timer: u64::from(u32::MAX) },
+                fdb_entry([0x02, 0, 0, 0, 0, 0x0a], 1, true, 0),
+                fdb_entry([0x0a, 0xbb, 0xcc, 0, 0, 1], 2, false, 96),
+                fdb_entry([0xf0, 0, 0, 0, 0, 1], 257, false, 0x0102_0304),
+                fdb_entry([0xff; 6], 0x3ff, true, u64::from(u32::MAX)),
             ]
         );
     }
@@ -825,12 +840,7 @@ mod tests {
             assert_eq!(fdb.len(), count as usize);
             for (i, entry) in (0..count).zip(&fdb) {
                 let [_, b1, b2, b3] = i.to_be_bytes();
-                let expected = FdbEntry {
-                    mac: [2, 0, 0, b1, b2, b3],
-                    port_no: (i % 1024) as u16,
-                    is_local: i % 3 == 0,
-                    ageing_timer: i.into(),
-                };
+                let expected = fdb_entry([2, 0, 0, b1, b2, b3], (i % 1024) as u16, i % 3 == 0, i.into());
                 assert_eq!(*entry, expected);
             }
         }

@@ -4,10 +4,17 @@ use std::io::Write;
 
 use crate::backend::Backend;
 use crate::error::{Errno, Error};
-use crate::format::compat;
+use crate::format::{compat, json, table};
 use crate::values::IfName;
 
-pub fn showmacs(backend: &mut dyn Backend, name: &IfName, out: &mut dyn Write) -> Result<(), Error> {
+use super::OutputStyle;
+
+pub fn showmacs(
+    backend: &mut dyn Backend,
+    name: &IfName,
+    style: &OutputStyle,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
     // The original's errnos: ENODEV for a missing device, EOPNOTSUPP for one
     // that has no forwarding table.
     let link = backend.link(name).map_err(Error::ReadFdb)?.ok_or(Error::ReadFdb(Errno::ENODEV))?;
@@ -18,6 +25,19 @@ pub fn showmacs(backend: &mut dyn Backend, name: &IfName, out: &mut dyn Write) -
     // By MAC bytes, as the original's qsort; stable, so equal MACs keep
     // the kernel's order.
     entries.sort_by_key(|entry| entry.mac);
+    if style.json || style.details {
+        // Interface names only where asked for: one more request.
+        let ports = backend.ports(&link).map_err(Error::ReadFdb)?;
+        let port_name = |port_no: u16| {
+            ports.iter().find(|p| p.port.as_ref().is_some_and(|info| info.port_no == port_no)).map(|p| &p.name[..])
+        };
+        if style.json {
+            json::write(out, &json::showmacs(&entries, port_name), style.pretty)?;
+        } else {
+            table::write_showmacs_details(out, &entries, port_name)?;
+        }
+        return Ok(());
+    }
     compat::write_showmacs_header(out)?;
     for entry in &entries {
         compat::write_showmacs_row(out, entry)?;

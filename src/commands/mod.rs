@@ -19,6 +19,15 @@ use crate::cli::CommandSpec;
 use crate::error::{BridgeKnob, Errno, Error, PortKnob};
 use crate::values::{BridgePriority, Centisecs, IfName, OnOff, PathCost, PortPriority};
 
+/// How read commands print: the original's text unless asked otherwise.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutputStyle {
+    pub json: bool,
+    pub pretty: bool,
+    /// showmacs: add interface, VLAN and flags as a table for people.
+    pub details: bool,
+}
+
 /// A command with every argument validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -153,7 +162,13 @@ impl Command {
 
     /// Runs the command. Output goes to `out`; messages of a command that
     /// goes on after a failure (show) go to `err` as they happen.
-    pub fn execute(self, backend: &mut dyn Backend, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
+    pub fn execute(
+        self,
+        backend: &mut dyn Backend,
+        style: &OutputStyle,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), Error> {
         match self {
             Command::AddBridge(bridge) => bridge::add(backend, &bridge),
             Command::DeleteBridge(bridge) => bridge::delete(backend, &bridge),
@@ -165,9 +180,9 @@ impl Command {
             Command::SetPortPriority { bridge, port, priority } => {
                 port::set_priority(backend, &bridge, &port, priority)
             }
-            Command::Show(bridges) => show::show(backend, &bridges, out, err),
-            Command::ShowMacs(bridge) => fdb::showmacs(backend, &bridge, out),
-            Command::ShowStp(bridge) => stp::showstp(backend, &bridge, out),
+            Command::Show(bridges) => show::show(backend, &bridges, style, out, err),
+            Command::ShowMacs(bridge) => fdb::showmacs(backend, &bridge, style, out),
+            Command::ShowStp(bridge) => stp::showstp(backend, &bridge, style, out),
             Command::SetGcInterval => {
                 err.write_all(b"setgcint is obsolete and does nothing: the kernel collects garbage by itself\n")?;
                 Ok(())

@@ -4,25 +4,30 @@ use std::io::Write;
 
 use crate::backend::Backend;
 use crate::error::Error;
-use crate::format::compat;
+use crate::format::{compat, json};
 use crate::model::{BridgeView, Link};
 use crate::values::IfName;
+
+use super::OutputStyle;
 
 pub fn show(
     backend: &mut dyn Backend,
     names: &[IfName],
+    style: &OutputStyle,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Error> {
     if names.is_empty() {
-        return show_all(backend, out);
+        return show_all(backend, style, out);
     }
     // Each name in the order given, duplicates included; a failing name is
     // reported at once and the rest are still shown (exit 1 at the end).
+    let mut shown = Vec::new();
     let mut header_written = false;
     let mut failed = false;
     for name in names {
         match view_of(backend, name) {
+            Ok(view) if style.json => shown.push(view),
             Ok(view) => {
                 if !header_written {
                     compat::write_show_header(out)?;
@@ -38,6 +43,9 @@ pub fn show(
             }
         }
     }
+    if style.json {
+        json::write(out, &json::show(&shown), style.pretty)?;
+    }
     if failed {
         Err(Error::AlreadyReported)
     } else {
@@ -46,14 +54,17 @@ pub fn show(
 }
 
 /// Every bridge from one dump of all links, in byte order of their names.
-/// With no bridges nothing is printed, not even the header.
-fn show_all(backend: &mut dyn Backend, out: &mut dyn Write) -> Result<(), Error> {
-    // The original exits 0 here whatever happens; so do we.
-    let Ok(links) = backend.links() else {
-        return Ok(());
-    };
+/// With no bridges the text is nothing at all, not even the header.
+fn show_all(backend: &mut dyn Backend, style: &OutputStyle, out: &mut dyn Write) -> Result<(), Error> {
+    // The original could always list /sys/class/net; when we cannot ask
+    // the kernel at all, saying so beats printing what looks like no bridges.
+    let links = backend.links().map_err(Error::ListBridges)?;
     let mut views = bridge_views(&links);
     views.sort_by(|a, b| a.link.name.cmp(&b.link.name));
+    if style.json {
+        json::write(out, &json::show(&views), style.pretty)?;
+        return Ok(());
+    }
     if views.is_empty() {
         return Ok(());
     }

@@ -4,14 +4,24 @@ use std::io::Write;
 
 use crate::backend::Backend;
 use crate::error::Error;
-use crate::format::compat;
+use crate::format::{compat, json};
 use crate::values::IfName;
 
 use super::show::view_of;
+use super::OutputStyle;
 
-pub fn showstp(backend: &mut dyn Backend, name: &IfName, out: &mut dyn Write) -> Result<(), Error> {
+pub fn showstp(
+    backend: &mut dyn Backend,
+    name: &IfName,
+    style: &OutputStyle,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
     let view = view_of(backend, name)?;
-    compat::write_showstp(out, &view)?;
+    if style.json {
+        json::write(out, &json::showstp(&view), style.pretty)?;
+    } else {
+        compat::write_showstp(out, &view)?;
+    }
     Ok(())
 }
 
@@ -26,7 +36,7 @@ mod tests {
         let mut kernel = FakeKernel::bridge_with_ports(ports);
         let mut out = Vec::new();
         let name = IfName::from_bytes(b"br0").unwrap();
-        showstp(&mut kernel, &name, &mut out).unwrap();
+        showstp(&mut kernel, &name, &OutputStyle::default(), &mut out).unwrap();
         assert_eq!(out.windows(3).filter(|w| w == b"\n\np").count(), usize::from(ports));
         kernel.total_calls()
     }

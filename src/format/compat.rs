@@ -41,15 +41,30 @@ pub fn as_sysfs_int(value: u64) -> i32 {
 /// arithmetic: the value is taken as unsigned long, times 10000 µs,
 /// wrapping, then split into seconds and hundredths cut to C ints.
 pub fn write_timer(out: &mut dyn Write, centisecs: u64) -> io::Result<()> {
+    let (secs, hundredths) = timer_parts(centisecs);
+    write!(out, "{secs:4}.{hundredths:02}")
+}
+
+/// Seconds and hundredths as the original prints a timer (see write_timer).
+pub fn timer_parts(centisecs: u64) -> (i32, i32) {
     let micros = centisecs.wrapping_mul(10_000);
     let secs = micros / 1_000_000;
     let rest = micros - secs * 1_000_000;
-    write!(out, "{:4}.{:02}", secs as i32, (rest as i32) / 10_000)
+    (secs as i32, (rest as i32) / 10_000)
 }
 
-/// A timer read from sysfs text by the original (`%i`, sign-extended).
+/// The value of a timer the original read from sysfs text (`%i`, sign-extended).
+pub fn sysfs_timer_value(centisecs: u64) -> u64 {
+    i64::from(as_sysfs_int(centisecs)) as u64
+}
+
 fn write_sysfs_timer(out: &mut dyn Write, centisecs: u64) -> io::Result<()> {
-    write_timer(out, i64::from(as_sysfs_int(centisecs)) as u64)
+    write_timer(out, sysfs_timer_value(centisecs))
+}
+
+/// A port state's name as showstp prints it.
+pub fn state_name(state: u8) -> &'static str {
+    STATE_NAMES.get(usize::from(state)).copied().unwrap_or("<INVALID STATE>")
 }
 
 const STATE_NAMES: [&str; 5] = ["disabled", "listening", "learning", "forwarding", "blocking"];
@@ -107,7 +122,7 @@ pub fn write_showstp(out: &mut dyn Write, view: &BridgeView) -> io::Result<()> {
 fn write_showstp_port(out: &mut dyn Write, port: &Link) -> io::Result<()> {
     let p = port.port.clone().unwrap_or_default();
     out.write_all(&port.name)?;
-    let state = STATE_NAMES.get(usize::from(p.state)).copied().unwrap_or("<INVALID STATE>");
+    let state = state_name(p.state);
     write!(out, " ({})\n port id\t\t{:04x}\t\t\tstate\t\t{:>15}\n", p.port_no, p.port_id, state)?;
     out.write_all(b" designated root\t")?;
     write_bridge_id(out, &p.designated_root)?;
@@ -276,6 +291,7 @@ v1 (2)
             port_no,
             is_local,
             ageing_timer,
+            ..FdbEntry::default()
         };
         write_showmacs_row(&mut out, &entry(1, 1, false, 96)).unwrap();
         write_showmacs_row(&mut out, &entry(257, 0xff, true, 0)).unwrap();

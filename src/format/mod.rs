@@ -1,3 +1,6 @@
-//! Renderers: pure functions from the model to bytes.
+//! Renderers: pure functions from the model to bytes. `compat` is the
+//! original's layout byte for byte; `json` and `table` read the same values.
 
 pub mod compat;
+pub mod json;
+pub mod table;
