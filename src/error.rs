@@ -259,23 +259,23 @@ impl Error {
                     IfNameProblem::Dots => b"'.' and '..' are not allowed",
                     IfNameProblem::BadByte => b"'/', ':' and whitespace are not allowed",
                 };
-                join(&[b"interface name '", name, b"' is not valid: ", why])
+                join(&[b"interface name ", &shown(name), b" is not valid: ", why])
             }
             Error::BadTime { knob, arg, problem } => {
                 let why: &[u8] = match problem {
                     NumberProblem::Malformed => b"expected seconds as a plain decimal number, such as 2 or 0.5",
                     NumberProblem::OutOfRange => b"at most 42949672.95 seconds fit",
                 };
-                join(&[knob.bad_value().as_bytes(), b" '", arg, b"': ", why])
+                join(&[knob.bad_value().as_bytes(), b" ", &shown(arg), b": ", why])
             }
             Error::BadBridgePriority { arg, problem } => {
-                join(&[b"bad priority '", arg, b"': ", integer_rule(*problem, 65535)])
+                join(&[b"bad priority ", &shown(arg), b": ", integer_rule(*problem, 65535)])
             }
             Error::BadPortValue { knob, arg, problem } => {
-                join(&[knob.bad_value().as_bytes(), b" '", arg, b"': ", integer_rule(*problem, u32::MAX.into())])
+                join(&[knob.bad_value().as_bytes(), b" ", &shown(arg), b": ", integer_rule(*problem, u32::MAX.into())])
             }
             Error::BadOnOff { arg } => {
-                join(&[b"expect on/off for argument, not '", arg, b"': use on, off, yes, no, 1 or 0"])
+                join(&[b"expect on/off for argument, not ", &shown(arg), b": use on, off, yes, no, 1 or 0"])
             }
             Error::Setup(errno) => text(format!("can't setup bridge control: {errno}")),
             Error::DeviceExists { name } => {
@@ -321,20 +321,20 @@ impl Error {
             },
             Error::AlreadyReported => Vec::new(),
             Error::Namespace { name, errno } => {
-                join(&[b"cannot enter network namespace '", name, b"': ", errno.text().as_bytes()])
+                join(&[b"cannot enter network namespace ", &shown(name), b": ", errno.text().as_bytes()])
             }
             Error::BatchFile { name, errno } => {
-                join(&[b"cannot read batch file '", name, b"': ", errno.text().as_bytes()])
+                join(&[b"cannot read batch file ", &shown(name), b": ", errno.text().as_bytes()])
             }
             Error::BatchWithCommand { name } => {
-                join(&[b"with --batch the commands come from the file, not the command line (got '", name, b"')"])
+                join(&[b"with --batch the commands come from the file, not the command line (got ", &shown(name), b")"])
             }
             Error::UnknownCommand { name } => join(&[b"never heard of command [", name, b"]"]),
             Error::ArgumentCount { usage } => {
                 text(format!("Incorrect number of arguments for command\n{}", usage.trim_end()))
             }
             Error::BadBackend { value } => {
-                join(&[b"BRCTL_BACKEND='", value, b"' is not valid: use auto, netlink or sysfs"])
+                join(&[b"BRCTL_BACKEND=", &shown(value), b" is not valid: use auto, netlink or sysfs"])
             }
         }
     }
@@ -371,6 +371,25 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// A value from the command line as our own messages quote it: control
+/// bytes and backslashes escaped C-style, so the message stays one line.
+pub fn shown(value: &[u8]) -> Vec<u8> {
+    let mut text = Vec::with_capacity(value.len() + 2);
+    text.push(b'\'');
+    for &b in value {
+        match b {
+            b'\\' => text.extend_from_slice(b"\\\\"),
+            b'\n' => text.extend_from_slice(b"\\n"),
+            b'\t' => text.extend_from_slice(b"\\t"),
+            b'\r' => text.extend_from_slice(b"\\r"),
+            b if b < 0x20 || b == 0x7f => text.extend_from_slice(format!("\\x{b:02x}").as_bytes()),
+            b => text.push(b),
+        }
+    }
+    text.push(b'\'');
+    text
 }
 
 fn integer_rule(problem: NumberProblem, max: u64) -> &'static [u8] {

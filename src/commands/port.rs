@@ -136,7 +136,9 @@ pub fn set_priority(
     let port_link = port_of(backend, bridge, port, failed)?;
     // The netlink field is 16 bits; anything past it is out of the
     // kernel's 0..63 range anyway, so it must not wrap into it.
-    let priority = u16::try_from(priority.0).map_err(|_| failed(Errno::ERANGE))?;
+    let Ok(priority) = u16::try_from(priority.0) else {
+        return Err(unless_not_permitted(backend, failed(Errno::ERANGE), failed));
+    };
     backend.set_port(port_link.index, PortSetting::Priority(priority)).map_err(failed)
 }
 
