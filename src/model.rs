@@ -1,6 +1,8 @@
 //! Plain data the commands work on: what the kernel told us about links,
 //! bridges and ports. No kernel access here; backends fill these in.
 
+use std::num::NonZeroU16;
+
 /// An 8-byte bridge id: priority (big-endian on the wire) and MAC address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct BridgeId {
@@ -94,49 +96,71 @@ impl Link {
     }
 }
 
-/// One forwarding database entry as showmacs shows it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// One forwarding database entry as showmacs shows it. Kept to 16 bytes:
+/// a big bridge has a hundred thousand of these, all held for sorting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FdbEntry {
     pub mac: [u8; 6],
     /// True port number (the original prints it modulo 256).
     pub port_no: u16,
-    pub is_local: bool,
     /// Centiseconds since the entry was last refreshed (0 for local/static entries).
-    pub ageing_timer: u64,
+    pub ageing_timer: u32,
     /// The VLAN the entry belongs to, when the bridge filters VLANs.
-    pub vlan: Option<u16>,
+    pub vlan: Option<NonZeroU16>,
     pub flags: FdbFlags,
 }
 
-/// What kind of entry it is, beyond is-local (for `-d` and JSON).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FdbFlags {
-    /// A local address (the port's own, or added without `static`).
-    pub permanent: bool,
-    /// Added by hand; never ages.
-    pub static_entry: bool,
-    /// Learned by a switch chip rather than by the bridge.
-    pub offloaded: bool,
-    /// Learned outside the bridge (by a driver or user space).
-    pub extern_learn: bool,
-    /// Never moves to another port.
-    pub sticky: bool,
+impl FdbEntry {
+    /// A local address: the port's own, or one added without `static`.
+    pub fn is_local(&self) -> bool {
+        self.flags.contains(FdbFlags::PERMANENT)
+    }
 }
 
+/// What kind of entry it is (for `-d` and JSON), as a set of bits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FdbFlags(u8);
+
 impl FdbFlags {
+    /// Local: never ages, shown as `is local? yes`.
+    pub const PERMANENT: FdbFlags = FdbFlags(1);
+    /// Added by hand; never ages.
+    pub const STATIC: FdbFlags = FdbFlags(2);
+    /// Learned by a switch chip rather than by the bridge.
+    pub const OFFLOADED: FdbFlags = FdbFlags(4);
+    /// Learned outside the bridge (by a driver or user space).
+    pub const EXTERN_LEARN: FdbFlags = FdbFlags(8);
+    /// Never moves to another port.
+    pub const STICKY: FdbFlags = FdbFlags(16);
+
+    pub fn contains(self, flag: FdbFlags) -> bool {
+        self.0 & flag.0 == flag.0
+    }
+
+    /// These flags, plus `flag` when `on`.
+    pub fn with(self, flag: FdbFlags, on: bool) -> FdbFlags {
+        if on {
+            FdbFlags(self.0 | flag.0)
+        } else {
+            self
+        }
+    }
+
     /// The flag words, as `bridge fdb show` names them; an entry that is
     /// neither permanent nor static was learned.
-    pub fn words(&self) -> Vec<&'static str> {
-        let mut words = vec![if self.permanent {
+    pub fn words(self) -> Vec<&'static str> {
+        let kind = if self.contains(FdbFlags::PERMANENT) {
             "permanent"
-        } else if self.static_entry {
+        } else if self.contains(FdbFlags::STATIC) {
             "static"
         } else {
             "learned"
-        }];
-        for (set, word) in [(self.offloaded, "offloaded"), (self.extern_learn, "extern_learn"), (self.sticky, "sticky")]
+        };
+        let mut words = vec![kind];
+        for (flag, word) in
+            [(FdbFlags::OFFLOADED, "offloaded"), (FdbFlags::EXTERN_LEARN, "extern_learn"), (FdbFlags::STICKY, "sticky")]
         {
-            if set {
+            if self.contains(flag) {
                 words.push(word);
             }
         }
@@ -150,4 +174,22 @@ pub struct BridgeView {
     pub link: Link,
     pub info: BridgeInfo,
     pub ports: Vec<Link>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_fdb_entry_stays_small() {
+        assert_eq!(std::mem::size_of::<FdbEntry>(), 16);
+    }
+
+    #[test]
+    fn flag_words_name_the_kind_first() {
+        let flags = FdbFlags::default().with(FdbFlags::OFFLOADED, true).with(FdbFlags::STICKY, true);
+        assert_eq!(flags.words(), ["learned", "offloaded", "sticky"]);
+        assert_eq!(FdbFlags::PERMANENT.with(FdbFlags::STATIC, false).words(), ["permanent"]);
+        assert_eq!(FdbFlags::STATIC.words(), ["static"]);
+    }
 }

@@ -20,6 +20,8 @@ use neli::utils::Groups;
 
 use super::{Backend, BridgeSetting, PortSetting};
 use crate::error::Errno;
+use std::num::NonZeroU16;
+
 use crate::model::{BridgeId, BridgeInfo, FdbEntry, FdbFlags, Link, PortInfo};
 use crate::values::IfName;
 
@@ -200,7 +202,7 @@ impl NetlinkBackend {
         ty: Rtm,
         body: &Ifinfomsg,
         reply: Rtm,
-        decode: fn(&[u8]) -> Option<T>,
+        decode: &dyn Fn(&[u8]) -> Option<T>,
     ) -> Result<Vec<T>, Errno> {
         let reply = u16::from(reply);
         for _ in 0..DUMP_ATTEMPTS {
@@ -250,7 +252,7 @@ impl Backend for NetlinkBackend {
 
     fn links(&mut self) -> Result<Vec<Link>, Errno> {
         let body = Self::link_dump_request(None)?;
-        self.dump(Rtm::Getlink, &body, Rtm::Newlink, decode_link)
+        self.dump(Rtm::Getlink, &body, Rtm::Newlink, &decode_link)
     }
 
     fn ports(&mut self, bridge: &Link) -> Result<Vec<Link>, Errno> {
@@ -259,7 +261,7 @@ impl Backend for NetlinkBackend {
         // NLM_F_DUMP_FILTERED); kernels before 4.6 ignore the attribute and
         // send every link, so keep only the bridge's ports either way.
         let body = Self::link_dump_request(Some(bridge))?;
-        let mut links = self.dump(Rtm::Getlink, &body, Rtm::Newlink, decode_link)?;
+        let mut links = self.dump(Rtm::Getlink, &body, Rtm::Newlink, &decode_link)?;
         links.retain(|link| link.is_port_of(bridge));
         Ok(links)
     }
@@ -317,8 +319,10 @@ impl Backend for NetlinkBackend {
         // iproute2 uses on sockets without strict checking). Other bridges'
         // own entries and the ports' NTF_SELF lists still come along.
         let body = ifinfomsg(uapi::AF_BRIDGE, 0, vec![attr(Ifla::from(uapi::IFLA_MASTER), &bridge.to_ne_bytes())?])?;
-        let neighbours = self.dump(Rtm::Getneigh, &body, Rtm::Newneigh, decode_neighbour)?;
-        Ok(neighbours.iter().filter_map(|neighbour| fdb_entry(neighbour, bridge, &port_numbers)).collect())
+        // Decoded and filtered as the replies arrive: only the (small)
+        // entries are kept, however many neighbours the dump carries.
+        let decode = |payload: &[u8]| fdb_entry(&decode_neighbour(payload)?, bridge, &port_numbers);
+        self.dump(Rtm::Getneigh, &body, Rtm::Newneigh, &decode)
     }
 }
 
@@ -569,7 +573,7 @@ struct Neighbour {
     master: Option<u32>,
     /// `ndm_updated` of NDA_CACHEINFO: centiseconds since the last refresh.
     updated: Option<u32>,
-    vlan: Option<u16>,
+    vlan: Option<NonZeroU16>,
 }
 
 /// A Neighbour from the payload of an RTM_NEWNEIGH message (struct ndmsg + attributes).
@@ -583,7 +587,9 @@ fn decode_neighbour(payload: &[u8]) -> Option<Neighbour> {
             uapi::NDA_LLADDR => neighbour.mac = value.try_into().ok(),
             uapi::NDA_MASTER => neighbour.master = u32_at(value, 0),
             uapi::NDA_CACHEINFO => neighbour.updated = u32_at(value, uapi::CACHEINFO_UPDATED),
-            uapi::NDA_VLAN => neighbour.vlan = value.first_chunk::<2>().map(|v| u16::from_ne_bytes(*v)),
+            uapi::NDA_VLAN => {
+                neighbour.vlan = value.first_chunk::<2>().and_then(|v| NonZeroU16::new(u16::from_ne_bytes(*v)))
+            }
             _ => {}
         }
     }
@@ -603,16 +609,14 @@ fn fdb_entry(neighbour: &Neighbour, bridge: u32, port_numbers: &HashMap<u32, u16
     Some(FdbEntry {
         mac: neighbour.mac?,
         port_no,
-        is_local,
-        ageing_timer: if is_static { 0 } else { u64::from(neighbour.updated.unwrap_or(0)) },
+        ageing_timer: if is_static { 0 } else { neighbour.updated.unwrap_or(0) },
         vlan: neighbour.vlan,
-        flags: FdbFlags {
-            permanent: is_local,
-            static_entry: !is_local && is_static,
-            offloaded: neighbour.flags & uapi::NTF_OFFLOADED != 0,
-            extern_learn: neighbour.flags & uapi::NTF_EXT_LEARNED != 0,
-            sticky: neighbour.flags & uapi::NTF_STICKY != 0,
-        },
+        flags: FdbFlags::default()
+            .with(FdbFlags::PERMANENT, is_local)
+            .with(FdbFlags::STATIC, !is_local && is_static)
+            .with(FdbFlags::OFFLOADED, neighbour.flags & uapi::NTF_OFFLOADED != 0)
+            .with(FdbFlags::EXTERN_LEARN, neighbour.flags & uapi::NTF_EXT_LEARNED != 0)
+            .with(FdbFlags::STICKY, neighbour.flags & uapi::NTF_STICKY != 0),
     })
 }
 
@@ -813,24 +817,26 @@ mod tests {
         let cacheinfo = nla(uapi::NDA_CACHEINFO, &[1u32, 2, 345, 0].map(u32::to_ne_bytes).concat());
         let ports = HashMap::from([(7, 1), (8, 2)]);
         let entry = |payload: Vec<u8>| fdb_entry(&decode_neighbour(&payload).unwrap(), 5, &ports);
-        let learned = |mac: [u8; 6], port_no, ageing_timer| {
-            Some(FdbEntry { mac, port_no, is_local: false, ageing_timer, ..FdbEntry::default() })
-        };
+        let learned =
+            |mac: [u8; 6], port_no, ageing_timer| Some(FdbEntry { mac, port_no, ageing_timer, ..FdbEntry::default() });
 
         let reachable = 0x02;
         assert_eq!(entry(nd(7, reachable, 0, &[&mac, &master, &cacheinfo])), learned([2, 0, 0, 0, 0, 0xaa], 1, 345));
         let local = entry(nd(8, uapi::NUD_PERMANENT, 0, &[&mac, &master, &cacheinfo]));
-        let permanent = FdbFlags { permanent: true, ..FdbFlags::default() };
+        let permanent = FdbFlags::PERMANENT;
         let mac_aa = [2, 0, 0, 0, 0, 0xaa];
-        let expected = FdbEntry { mac: mac_aa, port_no: 2, is_local: true, flags: permanent, ..FdbEntry::default() };
+        let expected = FdbEntry { mac: mac_aa, port_no: 2, flags: permanent, ..FdbEntry::default() };
         assert_eq!(local, Some(expected));
         let fixed = entry(nd(8, uapi::NUD_NOARP, 0, &[&mac, &master, &cacheinfo]));
-        let static_entry = FdbFlags { static_entry: true, ..FdbFlags::default() };
+        let static_entry = FdbFlags::STATIC;
         assert_eq!(fixed, Some(FdbEntry { mac: mac_aa, port_no: 2, flags: static_entry, ..FdbEntry::default() }));
         let vlan = nla(uapi::NDA_VLAN, &10u16.to_ne_bytes());
         let offloaded = entry(nd(7, reachable, uapi::NTF_OFFLOADED | uapi::NTF_EXT_LEARNED, &[&mac, &master, &vlan]));
         let offloaded = offloaded.unwrap();
-        assert_eq!((offloaded.vlan, offloaded.flags.words()), (Some(10), vec!["learned", "offloaded", "extern_learn"]));
+        assert_eq!(
+            (offloaded.vlan, offloaded.flags.words()),
+            (NonZeroU16::new(10), vec!["learned", "offloaded", "extern_learn"])
+        );
 
         // Not listed: a device's own (NTF_SELF) entry, another bridge's,
         // one on the bridge device itself, one without a MAC or a master.
@@ -1000,7 +1006,10 @@ mod tests {
         // Each port's own address is a local entry of the bridge.
         let mut fdb = nl.fdb(&br).unwrap();
         fdb.sort_by_key(|entry| entry.port_no);
-        assert_eq!(fdb.iter().map(|entry| (entry.port_no, entry.is_local)).collect::<Vec<_>>(), [(1, true), (2, true)]);
+        assert_eq!(
+            fdb.iter().map(|entry| (entry.port_no, entry.is_local())).collect::<Vec<_>>(),
+            [(1, true), (2, true)]
+        );
 
         nl.set_master(v0, 0).unwrap();
         assert_eq!(nl.ports(&br).unwrap().len(), 1);

@@ -102,10 +102,7 @@ impl SysfsReader {
             Err(err) if is_missing(&err) => return Err(not_a_bridge_or_gone(&dir)?),
             Err(err) => return Err(err.into()),
         };
-        let bytes = read_fully(&mut file)?;
-        // A trailing partial record cannot come from the kernel; ignore it.
-        let records = bytes.chunks_exact(FDB_RECORD).filter_map(|chunk| chunk.first_chunk::<FDB_RECORD>());
-        Ok(records.map(decode_fdb_record).collect())
+        read_records(&mut file)
     }
 
     /// The names in the root directory, as raw bytes.
@@ -295,29 +292,44 @@ fn decode_hex(text: &[u8], out: &mut [u8]) -> Option<()> {
 fn decode_fdb_record(record: &[u8; FDB_RECORD]) -> FdbEntry {
     let r = record;
     let is_local = r[7] != 0;
-    let ageing_timer = u64::from(u32::from_ne_bytes([r[8], r[9], r[10], r[11]]));
+    let ageing_timer = u32::from_ne_bytes([r[8], r[9], r[10], r[11]]);
     FdbEntry {
         mac: [r[0], r[1], r[2], r[3], r[4], r[5]],
         // port_hi holds the bits above 8 that port_no has no room for.
         port_no: (u16::from(r[12]) << 8) | u16::from(r[6]),
-        is_local,
         ageing_timer,
         vlan: None,
         // brforward has no flags: the kernel reports 0 for entries that do
         // not age, so a non-local entry at 0 is taken as static (a learned
         // one refreshed within the last centisecond would read the same).
-        flags: FdbFlags { permanent: is_local, static_entry: !is_local && ageing_timer == 0, ..FdbFlags::default() },
+        flags: FdbFlags::default()
+            .with(FdbFlags::PERMANENT, is_local)
+            .with(FdbFlags::STATIC, !is_local && ageing_timer == 0),
     }
 }
 
-/// Reads until a read returns 0, FDB_READ_SIZE bytes at a time.
-fn read_fully(file: &mut impl Read) -> Result<Vec<u8>, Errno> {
-    let mut data = Vec::new();
+/// Decodes `brforward` as it is read, FDB_READ_SIZE bytes at a time, until
+/// a read returns 0: only the decoded entries are kept, not the file. A
+/// record split across reads is carried over; a trailing partial record
+/// cannot come from the kernel and is dropped.
+fn read_records(file: &mut impl Read) -> Result<Vec<FdbEntry>, Errno> {
+    let mut entries = Vec::new();
     let mut buffer = vec![0u8; FDB_READ_SIZE];
+    let mut carried = 0;
     loop {
-        match file.read(&mut buffer) {
-            Ok(0) => return Ok(data),
-            Ok(count) => data.extend_from_slice(buffer.get(..count).unwrap_or_default()),
+        // Never less than a record is asked for: the kernel answers such a
+        // read with 0, which would look like the end.
+        let Some(free) = buffer.get_mut(carried..) else { return Ok(entries) };
+        match file.read(free) {
+            Ok(0) => return Ok(entries),
+            Ok(count) => {
+                let end = carried + count;
+                let whole = end - end % FDB_RECORD;
+                let records = buffer.get(..whole).unwrap_or_default().chunks_exact(FDB_RECORD);
+                entries.extend(records.filter_map(|chunk| chunk.first_chunk::<FDB_RECORD>()).map(decode_fdb_record));
+                buffer.copy_within(whole..end, 0);
+                carried = end - whole;
+            }
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
             Err(err) => return Err(err.into()),
         }
@@ -782,10 +794,11 @@ mod tests {
 
     /// The entry a record decodes to: local ones are permanent, others at
     /// 0 static, the rest learned.
-    fn fdb_entry(mac: [u8; 6], port_no: u16, is_local: bool, ageing_timer: u64) -> FdbEntry {
-        let flags =
-            FdbFlags { permanent: is_local, static_entry: !is_local && ageing_timer == 0, ..FdbFlags::default() };
-        FdbEntry { mac, port_no, is_local, ageing_timer, vlan: None, flags }
+    fn fdb_entry(mac: [u8; 6], port_no: u16, is_local: bool, ageing_timer: u32) -> FdbEntry {
+        let flags = FdbFlags::default()
+            .with(FdbFlags::PERMANENT, is_local)
+            .with(FdbFlags::STATIC, !is_local && ageing_timer == 0);
+        FdbEntry { mac, port_no, ageing_timer, vlan: None, flags }
     }
 
     #[test]
@@ -806,7 +819,7 @@ mod tests {
                 fdb_entry([0x02, 0, 0, 0, 0, 0x0a], 1, true, 0),
                 fdb_entry([0x0a, 0xbb, 0xcc, 0, 0, 1], 2, false, 96),
                 fdb_entry([0xf0, 0, 0, 0, 0, 1], 257, false, 0x0102_0304),
-                fdb_entry([0xff; 6], 0x3ff, true, u64::from(u32::MAX)),
+                fdb_entry([0xff; 6], 0x3ff, true, u32::MAX),
             ]
         );
     }
@@ -818,7 +831,7 @@ mod tests {
         let entry = decode_fdb_record(&bytes);
         assert_eq!(entry.mac, [2, 0, 0, 0, 0, 0x0a]);
         assert_eq!(entry.port_no, 0x101);
-        assert!(entry.is_local);
+        assert!(entry.is_local());
         let expected = if cfg!(target_endian = "little") { 0x60 } else { 0x6000_0000 };
         assert_eq!(entry.ageing_timer, expected);
     }
@@ -1190,7 +1203,7 @@ mod tests {
                 let fdb = reader.fdb(&name).unwrap();
                 fdb_entries += fdb.len();
                 let mut want = ip_fdb(&bridge.name, &port_numbers);
-                let mut got: Vec<_> = fdb.iter().map(|e| (e.mac, u64::from(e.port_no), e.is_local)).collect();
+                let mut got: Vec<_> = fdb.iter().map(|e| (e.mac, u64::from(e.port_no), e.is_local())).collect();
                 got.sort();
                 let mut want_keys: Vec<_> = want.iter().map(|&(mac, port, local, _, _)| (mac, port, local)).collect();
                 want_keys.sort();
@@ -1202,8 +1215,11 @@ mod tests {
                         continue;
                     };
                     let (_, _, _, fixed, updated) = want.swap_remove(at);
-                    let ok =
-                        if fixed { entry.ageing_timer == 0 } else { entry.ageing_timer.abs_diff(updated * 100) <= 200 };
+                    let ok = if fixed {
+                        entry.ageing_timer == 0
+                    } else {
+                        u64::from(entry.ageing_timer).abs_diff(updated * 100) <= 200
+                    };
                     if !ok {
                         say(format!("{label}: {:x?} ageing {} vs updated {updated}s", entry.mac, entry.ageing_timer));
                     }
@@ -1235,7 +1251,7 @@ mod tests {
 
     impl Read for Trickle {
         fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            assert_eq!(buf.len(), FDB_READ_SIZE, "every read asks for the full buffer");
+            assert!(buf.len() > FDB_READ_SIZE - FDB_RECORD, "every read asks for nearly the full buffer");
             self.calls += 1;
             if self.calls % 3 == 0 {
                 return Err(io::Error::from(io::ErrorKind::Interrupted));
@@ -1248,20 +1264,24 @@ mod tests {
     }
 
     #[test]
-    fn read_fully_handles_short_reads_and_interrupts() {
+    fn records_split_across_short_reads_and_interrupts_decode_whole() {
         let data: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
-        let mut source = Trickle { data: data.clone(), at: 0, calls: 0 };
-        assert_eq!(read_fully(&mut source), Ok(data));
+        let expected: Vec<FdbEntry> = data
+            .chunks_exact(FDB_RECORD)
+            .map(|chunk| decode_fdb_record(chunk.first_chunk::<FDB_RECORD>().unwrap()))
+            .collect();
+        let mut source = Trickle { data, at: 0, calls: 0 };
+        assert_eq!(read_records(&mut source), Ok(expected));
     }
 
     #[test]
-    fn read_fully_passes_errors_on() {
+    fn read_records_passes_errors_on() {
         struct Broken;
         impl Read for Broken {
             fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
                 Err(io::Error::from_raw_os_error(libc::ENODEV))
             }
         }
-        assert_eq!(read_fully(&mut Broken), Err(Errno::ENODEV));
+        assert_eq!(read_records(&mut Broken), Err(Errno::ENODEV));
     }
 }

@@ -164,16 +164,16 @@ pub fn write_showmacs_row(out: &mut dyn Write, entry: &FdbEntry) -> io::Result<(
         m[3],
         m[4],
         m[5],
-        if entry.is_local { "yes" } else { "no" }
+        if entry.is_local() { "yes" } else { "no" }
     )?;
-    write_timer(out, entry.ageing_timer)?;
+    write_timer(out, entry.ageing_timer.into())?;
     out.write_all(b"\n")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{BridgeInfo, Link, PortInfo};
+    use crate::model::{BridgeInfo, FdbFlags, Link, PortInfo};
 
     fn link(name: &str) -> Link {
         Link { name: name.as_bytes().to_vec(), ..Link::default() }
@@ -289,7 +289,7 @@ v1 (2)
         let entry = |port_no, last, is_local, ageing_timer| FdbEntry {
             mac: [0x0a, 0xbb, 0xcc, 0, 0, last],
             port_no,
-            is_local,
+            flags: FdbFlags::default().with(FdbFlags::PERMANENT, is_local),
             ageing_timer,
             ..FdbEntry::default()
         };

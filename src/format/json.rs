@@ -72,8 +72,8 @@ pub fn showmacs<'a>(entries: &[FdbEntry], port_name: impl Fn(u16) -> Option<&'a 
                 let mut fields = vec![
                     ("port_no", Json::number(entry.port_no)),
                     ("mac_addr", Json::String(mac)),
-                    ("is_local", Json::Bool(entry.is_local)),
-                    ("ageing_timer", Json::seconds(entry.ageing_timer)),
+                    ("is_local", Json::Bool(entry.is_local())),
+                    ("ageing_timer", Json::seconds(entry.ageing_timer.into())),
                     ("interface", Json::text(port_name(entry.port_no).unwrap_or_default())),
                 ];
                 if let Some(vlan) = entry.vlan {
@@ -252,9 +252,8 @@ mod tests {
             FdbEntry {
                 mac: [2, 0, 0, 0, 0, 2],
                 port_no: 300,
-                is_local: true,
-                vlan: Some(10),
-                flags: FdbFlags { permanent: true, ..FdbFlags::default() },
+                vlan: std::num::NonZeroU16::new(10),
+                flags: FdbFlags::PERMANENT,
                 ..FdbEntry::default()
             },
         ];

@@ -20,11 +20,11 @@ pub fn write_showmacs_details<'a>(
     builder.push_record(["port no", "mac addr", "is local?", "ageing timer", "interface", "vlan", "flags"]);
     for entry in entries {
         let m = entry.mac;
-        let (secs, hundredths) = compat::timer_parts(entry.ageing_timer);
+        let (secs, hundredths) = compat::timer_parts(entry.ageing_timer.into());
         builder.push_record([
             entry.port_no.to_string(),
             format!("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m[0], m[1], m[2], m[3], m[4], m[5]),
-            if entry.is_local { "yes" } else { "no" }.to_string(),
+            if entry.is_local() { "yes" } else { "no" }.to_string(),
             format!("{secs}.{hundredths:02}"),
             String::from_utf8_lossy(port_name(entry.port_no).unwrap_or_default()).into_owned(),
             entry.vlan.map(|v| v.to_string()).unwrap_or_default(),
@@ -53,9 +53,8 @@ mod tests {
             FdbEntry {
                 mac: [2, 0, 0, 0, 0, 2],
                 port_no: 300,
-                is_local: true,
-                vlan: Some(10),
-                flags: FdbFlags { permanent: true, offloaded: true, ..FdbFlags::default() },
+                vlan: std::num::NonZeroU16::new(10),
+                flags: FdbFlags::PERMANENT.with(FdbFlags::OFFLOADED, true),
                 ..FdbEntry::default()
             },
         ];
