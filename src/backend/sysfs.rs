@@ -853,7 +853,7 @@ mod tests {
             assert_eq!(fdb.len(), count as usize);
             for (i, entry) in (0..count).zip(&fdb) {
                 let [_, b1, b2, b3] = i.to_be_bytes();
-                let expected = fdb_entry([2, 0, 0, b1, b2, b3], (i % 1024) as u16, i % 3 == 0, i.into());
+                let expected = fdb_entry([2, 0, 0, b1, b2, b3], (i % 1024) as u16, i % 3 == 0, i);
                 assert_eq!(*entry, expected);
             }
         }
