@@ -204,6 +204,11 @@ pub enum Error {
         bridge: Vec<u8>,
         errno: Errno,
     },
+    /// A bridge could not be read (the kernel could not be asked).
+    ReadBridge {
+        name: Vec<u8>,
+        errno: Errno,
+    },
     /// show could not list the links at all.
     ListBridges(Errno),
     /// `read of forward table failed: ...` (showmacs).
@@ -315,6 +320,7 @@ impl Error {
             }
             Error::ReadFdb(errno) => text(format!("read of forward table failed: {errno}")),
             Error::ListBridges(errno) => text(format!("can't list bridges: {errno}")),
+            Error::ReadBridge { name, errno } => join(&[b"can't read bridge ", name, b": ", errno.text().as_bytes()]),
             Error::Output(err) => match err.raw_os_error() {
                 Some(code) => text(format!("write error: {}", Errno(code))),
                 None => text(format!("write error: {err}")),

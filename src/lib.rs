@@ -117,9 +117,12 @@ pub fn execute(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<(), Error> {
-    if command.writes() {
+    let _turn = if command.writes() {
         kernel.open_netlink()?;
-    }
+        kernel.serialize_changes()
+    } else {
+        None
+    };
     let style = OutputStyle { json: options.json, pretty: options.pretty, details: options.details };
     command.execute(kernel, &style, stdout, stderr)
 }
@@ -128,7 +131,8 @@ pub fn execute(
 pub fn finish(result: Result<(), Error>, stderr: &mut impl Write) -> i32 {
     match result {
         Ok(()) => 0,
-        Err(Error::Output(err)) => report_output_error(err, stderr, 1),
+        // A reader that went away took what it wanted: that is success.
+        Err(Error::Output(err)) => report_output_error(err, stderr, 0),
         Err(err) => {
             let _ = stderr.write_all(&error_lines(&err));
             err.exit_code()

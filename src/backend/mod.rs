@@ -97,6 +97,9 @@ pub fn open() -> Result<Kernel, Error> {
     })
 }
 
+/// Where concurrent runs of brctl take turns at changing links.
+const CHANGE_LOCK: &str = "/run/lock/brctl.lock";
+
 /// Netlink for every change; reads from netlink, sysfs, or netlink with a
 /// per-read fallback to sysfs. One socket for the whole run.
 pub struct Kernel {
@@ -112,6 +115,21 @@ impl Kernel {
     /// Opens the netlink socket now, for a command that changes something.
     pub fn open_netlink(&mut self) -> Result<(), Error> {
         self.netlink().map(drop).map_err(Error::Setup)
+    }
+
+    /// Makes this process the only brctl changing links until the returned
+    /// lock is dropped. The original's ioctls checked and changed in one
+    /// step inside the kernel (two `addif` of one device to two bridges: one
+    /// fails); over netlink we check first and then change, so concurrent
+    /// runs of ours take turns. Best effort: without a lock directory we go
+    /// on unserialized (other tools, such as `ip`, never take the lock).
+    pub fn serialize_changes(&self) -> Option<std::fs::File> {
+        let path = std::path::Path::new(CHANGE_LOCK);
+        let file = std::fs::File::open(path)
+            .or_else(|_| std::fs::OpenOptions::new().create(true).append(true).open(path))
+            .ok()?;
+        file.lock().ok()?;
+        Some(file)
     }
 
     /// Moves into another network namespace before anything is read.

@@ -54,7 +54,12 @@ impl SysfsReader {
 
     /// The link called `name`, or `None` when there is no such device.
     pub fn link(&self, name: &IfName) -> Result<Option<Link>, Errno> {
-        self.read_link(OsStr::from_bytes(name.as_bytes()))
+        let link = self.read_link(OsStr::from_bytes(name.as_bytes()))?;
+        // No such device, or no sysfs at all? Only the first is an answer.
+        if link.is_none() && !self.root.is_dir() {
+            return Err(Errno::ENOENT);
+        }
+        Ok(link)
     }
 
     /// Every link, ordered by ifindex (the order netlink dumps them in).
@@ -1253,7 +1258,7 @@ mod tests {
         fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
             assert!(buf.len() > FDB_READ_SIZE - FDB_RECORD, "every read asks for nearly the full buffer");
             self.calls += 1;
-            if self.calls % 3 == 0 {
+            if self.calls.is_multiple_of(3) {
                 return Err(io::Error::from(io::ErrorKind::Interrupted));
             }
             let count = (self.data.len() - self.at).min(7);

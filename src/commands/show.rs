@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use crate::backend::Backend;
-use crate::error::Error;
+use crate::error::{Errno, Error};
 use crate::format::{compat, json};
 use crate::model::{BridgeView, Link};
 use crate::values::IfName;
@@ -94,11 +94,16 @@ fn sorted_ports(mut ports: Vec<Link>) -> Vec<Link> {
 
 /// One named bridge with its ports, or the original's message for it.
 pub fn view_of(backend: &mut dyn Backend, name: &IfName) -> Result<BridgeView, Error> {
-    let missing = || Error::NoSuchBridge { name: name.as_bytes().to_vec() };
-    let link = backend.link(name).map_err(|_| missing())?.ok_or_else(missing)?;
-    let Some(info) = link.bridge.clone() else {
-        return Err(Error::NotABridge { name: name.as_bytes().to_vec() });
+    let bytes = || name.as_bytes().to_vec();
+    // A kernel that cannot be asked is said so, not taken for a missing bridge.
+    let unreadable = |errno| match errno {
+        Errno::ENODEV => Error::NoSuchBridge { name: bytes() },
+        errno => Error::ReadBridge { name: bytes(), errno },
     };
-    let ports = backend.ports(&link).map_err(|_| missing())?;
+    let link = backend.link(name).map_err(unreadable)?.ok_or_else(|| Error::NoSuchBridge { name: bytes() })?;
+    let Some(info) = link.bridge.clone() else {
+        return Err(Error::NotABridge { name: bytes() });
+    };
+    let ports = backend.ports(&link).map_err(unreadable)?;
     Ok(BridgeView { link, info, ports: sorted_ports(ports) })
 }
