@@ -459,6 +459,31 @@ fn showmacs_many_static_entries() {
         .check();
 }
 
+/// Tens of thousands of entries: many netlink dump messages and many reads of brforward, all
+/// of which must arrive (the original reads 128 records at a time).
+#[test]
+fn showmacs_tens_of_thousands_of_entries() {
+    Lab::new("showmacs_tens_of_thousands_of_entries")
+        .with(|scenario| {
+            scenario
+                .setup(NO_IPV6)
+                .bridge("br0", 0x01)
+                .veth("v0", 0x0a)
+                .veth("v1", 0x0b)
+                .enslave("v0", "br0")
+                .enslave("v1", "br0")
+                .setup(
+                    "python3 -c \"\
+for i in range(20000):\
+    print('fdb add 0a:%02x:%02x:00:00:01 dev v%d master static' % (i >> 8, i & 255, i % 2))\
+\" >\"$T/fdb.batch\"; bridge -batch \"$T/fdb.batch\"",
+                )
+        })
+        .read(Compare::Showmacs, &["showmacs", "br0"])
+        .expect(&["  1\t0a:00:00:00:00:01\tno\t\t   0.00\n", "  2\t0a:4e:1f:00:00:01\tno\t\t   0.00\n"])
+        .check();
+}
+
 // ---------------------------------------------------------------------------------------------
 // 5. Learned entries
 
