@@ -1,5 +1,6 @@
 //! show: the bridges and their ports.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use crate::backend::Backend;
@@ -59,7 +60,7 @@ fn show_all(backend: &mut dyn Backend, style: &OutputStyle, out: &mut dyn Write)
     // The original could always list /sys/class/net; when we cannot ask
     // the kernel at all, saying so beats printing what looks like no bridges.
     let links = backend.links().map_err(Error::ListBridges)?;
-    let mut views = bridge_views(&links);
+    let mut views = bridge_views(links);
     views.sort_by(|a, b| a.link.name.cmp(&b.link.name));
     if style.json {
         json::write(out, &json::show(&views), style.pretty)?;
@@ -75,14 +76,24 @@ fn show_all(backend: &mut dyn Backend, style: &OutputStyle, out: &mut dyn Write)
     Ok(())
 }
 
-/// Groups a dump of links into bridges with their ports, ports sorted.
-pub fn bridge_views(links: &[Link]) -> Vec<BridgeView> {
-    links
-        .iter()
+/// Groups a dump of links into bridges with their ports, ports sorted:
+/// one pass over the links, however many bridges there are.
+pub fn bridge_views(links: Vec<Link>) -> Vec<BridgeView> {
+    let mut ports_of: HashMap<u32, Vec<Link>> = HashMap::new();
+    let mut bridges = Vec::new();
+    for link in links {
+        if link.bridge.is_some() {
+            bridges.push(link);
+        } else if let Some(master) = link.master {
+            ports_of.entry(master).or_default().push(link);
+        }
+    }
+    bridges
+        .into_iter()
         .filter_map(|link| {
             let info = link.bridge.clone()?;
-            let ports = sorted_ports(links.iter().filter(|port| port.is_port_of(link.index)).cloned().collect());
-            Some(BridgeView { link: link.clone(), info, ports })
+            let ports = sorted_ports(ports_of.remove(&link.index).unwrap_or_default());
+            Some(BridgeView { link, info, ports })
         })
         .collect()
 }
@@ -106,4 +117,37 @@ pub fn view_of(backend: &mut dyn Backend, name: &IfName) -> Result<BridgeView, E
     };
     let ports = backend.ports(&link).map_err(unreadable)?;
     Ok(BridgeView { link, info, ports: sorted_ports(ports) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::BridgeInfo;
+
+    fn link(index: u32, name: &str, master: Option<u32>, bridge: bool) -> Link {
+        Link {
+            index,
+            name: name.as_bytes().to_vec(),
+            master,
+            bridge: bridge.then(BridgeInfo::default),
+            ..Link::default()
+        }
+    }
+
+    #[test]
+    fn a_dump_groups_into_bridges_with_sorted_ports() {
+        let links = vec![
+            link(1, "lo", None, false),
+            link(2, "v2", Some(5), false),
+            link(3, "br1", None, true),
+            link(4, "v10", Some(5), false),
+            link(5, "br0", Some(9), true),
+            link(6, "Z0", Some(5), false),
+            link(7, "bond-port", Some(8), false),
+        ];
+        let views = bridge_views(links);
+        let names: Vec<(&[u8], Vec<&[u8]>)> =
+            views.iter().map(|v| (&v.link.name[..], v.ports.iter().map(|p| &p.name[..]).collect())).collect();
+        assert_eq!(names, vec![(&b"br1"[..], vec![]), (&b"br0"[..], vec![&b"Z0"[..], b"v10", b"v2"])]);
+    }
 }
