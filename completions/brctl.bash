@@ -1,0 +1,192 @@
+# bash completion for brctl (bridge-utils-rs)                -*- shell-script -*-
+#
+# Completes the commands, the global options, live bridge names where a
+# bridge is expected, free interfaces where a device is expected, the ports
+# of the bridge named for delif, hairpin, setpathcost and setportprio, and
+# on/off. Works with or without the bash-completion package. Names are read
+# from /sys/class/net, or with `ip -n NAME` when the command line names a
+# namespace with -n/--netns.
+
+# The bridges, one per line.
+_brctl_rs_bridges()
+{
+    local netns=$1 dev
+    if [[ -n $netns ]]; then
+        ip -n "$netns" -o link show type bridge 2>/dev/null |
+            sed -n 's/^[0-9]*: \([^:@]*\).*/\1/p'
+        return
+    fi
+    for dev in /sys/class/net/*/bridge; do
+        [[ -d $dev ]] || continue
+        dev=${dev%/bridge}
+        printf '%s\n' "${dev##*/}"
+    done
+}
+
+# The ports of bridge $2, one per line.
+_brctl_rs_ports()
+{
+    local netns=$1 bridge=$2 dev
+    if [[ -n $netns ]]; then
+        ip -n "$netns" -o link show master "$bridge" 2>/dev/null |
+            sed -n 's/^[0-9]*: \([^:@]*\).*/\1/p'
+        return
+    fi
+    for dev in "/sys/class/net/$bridge/brif/"*; do
+        [[ -e $dev ]] && printf '%s\n' "${dev##*/}"
+    done
+}
+
+# The interfaces that could become ports: not lo, not a bridge, not
+# already a port of a bridge.
+_brctl_rs_free_interfaces()
+{
+    local netns=$1 dev name line bridges
+    if [[ -n $netns ]]; then
+        bridges=" $(_brctl_rs_bridges "$netns" | tr '\n' ' ') "
+        while read -r line; do
+            [[ $line == *' master '* || $line == *link/loopback* ]] && continue
+            name=${line#*: }
+            name=${name%%[:@]*}
+            [[ $bridges == *" $name "* ]] || printf '%s\n' "$name"
+        done < <(ip -n "$netns" -o link show 2>/dev/null)
+        return
+    fi
+    for dev in /sys/class/net/*; do
+        name=${dev##*/}
+        [[ -e $dev && $name != lo && ! -d $dev/bridge && ! -e $dev/brport ]] || continue
+        printf '%s\n' "$name"
+    done
+}
+
+# Completes the argument of option $1 (-n or -b).
+_brctl_rs_option_argument()
+{
+    local cur=$2 names=''
+    if [[ $1 == n ]]; then
+        [[ -d /run/netns ]] && names=$(command ls /run/netns 2>/dev/null)
+        mapfile -t COMPREPLY < <(compgen -W "$names" -- "$cur")
+    else
+        compopt -o filenames 2>/dev/null
+        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+    fi
+}
+
+_brctl_rs()
+{
+    local cur=${COMP_WORDS[COMP_CWORD]}
+    local commands='addbr delbr addif delif hairpin setageing setbridgeprio setfd sethello setmaxage setpathcost setportprio show showmacs showstp stp'
+    local options='-h --help -V --version -j --json -p --pretty -n --netns -b --batch -f --force -d --details'
+    COMPREPLY=()
+
+    # Find the command and its arguments, skipping options and their
+    # arguments: as with getopt, options may come anywhere, clustered
+    # (-jn NAME), attached (-nNAME, --netns=NAME) or abbreviated (--net).
+    local i j word letter command='' netns='' args=() after_dashes='' wants=''
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        word=${COMP_WORDS[i]}
+        if [[ -n $wants ]]; then
+            # `--netns=NAME` comes as three words: `=` is in COMP_WORDBREAKS.
+            [[ $word == = ]] && continue
+            [[ $wants == n ]] && netns=$word
+            wants=
+            continue
+        fi
+        if [[ -z $after_dashes && $word == -?* ]]; then
+            if [[ $word == -- ]]; then
+                after_dashes=1
+            elif [[ $word == --* ]]; then
+                case ${word%%=*} in
+                    --n | --ne | --net | --netn | --netns) letter=n ;;
+                    --b | --ba | --bat | --batc | --batch) letter=b ;;
+                    *) letter= ;;
+                esac
+                if [[ -n $letter && $word == *=* ]]; then
+                    [[ $letter == n ]] && netns=${word#*=}
+                elif [[ -n $letter ]]; then
+                    wants=$letter
+                fi
+            else
+                for ((j = 1; j < ${#word}; j++)); do
+                    letter=${word:j:1}
+                    if [[ $letter == [nb] ]]; then
+                        if ((j + 1 < ${#word})); then
+                            [[ $letter == n ]] && netns=${word:j+1}
+                        else
+                            wants=$letter
+                        fi
+                        break
+                    fi
+                done
+            fi
+            continue
+        fi
+        if [[ -z $command ]]; then
+            command=$word
+        else
+            args+=("$word")
+        fi
+    done
+
+    if [[ -n $wants ]]; then
+        [[ $cur == = ]] && cur=''
+        _brctl_rs_option_argument "$wants" "$cur"
+        return
+    fi
+    if [[ -z $after_dashes && $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")
+        return
+    fi
+    if [[ -z $command ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
+        return
+    fi
+
+    # The position of the word being completed among the command's arguments.
+    local position=$((${#args[@]} + 1)) words=''
+    case $command in
+        show)
+            words=$(_brctl_rs_bridges "$netns")
+            ;;
+        delbr | showmacs | showstp | setageing | setbridgeprio | setfd | sethello | setmaxage | setgcint)
+            ((position == 1)) && words=$(_brctl_rs_bridges "$netns")
+            ;;
+        stp)
+            case $position in
+                1) words=$(_brctl_rs_bridges "$netns") ;;
+                2) words='on off' ;;
+            esac
+            ;;
+        addif)
+            case $position in
+                1) words=$(_brctl_rs_bridges "$netns") ;;
+                *) words=$(_brctl_rs_free_interfaces "$netns") ;;
+            esac
+            ;;
+        delif)
+            case $position in
+                1) words=$(_brctl_rs_bridges "$netns") ;;
+                *) words=$(_brctl_rs_ports "$netns" "${args[0]}") ;;
+            esac
+            ;;
+        hairpin | setpathcost | setportprio)
+            case $position in
+                1) words=$(_brctl_rs_bridges "$netns") ;;
+                2) words=$(_brctl_rs_ports "$netns" "${args[0]}") ;;
+                3) [[ $command == hairpin ]] && words='on off' ;;
+            esac
+            ;;
+    esac
+    # A device already on the line is not offered again.
+    if [[ $command == addif || $command == delif ]] && ((position > 1)); then
+        local given=" ${args[*]:1} " name filtered=''
+        for name in $words; do
+            [[ $given == *" $name "* ]] || filtered+="$name "
+        done
+        words=$filtered
+    fi
+    mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
+} &&
+    complete -F _brctl_rs brctl
+
+# ex: filetype=sh

@@ -1,0 +1,166 @@
+# fish completion for brctl (bridge-utils-rs).
+#
+# Completes the commands, the global options, live bridge names where a
+# bridge is expected, free interfaces where a device is expected, the ports
+# of the bridge named for delif, hairpin, setpathcost and setportprio, and
+# on/off. Names are read from /sys/class/net, or with `ip -n NAME` when the
+# command line names a namespace with -n/--netns.
+
+# Reads the command line so far: sets __brctl_rs_netns to the namespace
+# named by -n/--netns (or nothing) and __brctl_rs_words to the command and
+# its arguments, options left out (they may come anywhere, as with getopt).
+function __brctl_rs_parse
+    set -g __brctl_rs_netns
+    set -g __brctl_rs_words
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l wants
+    set -l dashes 0
+    for token in $tokens
+        if test -n "$wants"
+            test "$wants" = n; and set __brctl_rs_netns $token
+            set wants
+            continue
+        end
+        if test $dashes = 0; and string match -q -- '-?*' $token
+            if test "$token" = --
+                set dashes 1
+            else if string match -qr -- '^--(n|ne|net|netn|netns)=' $token
+                set __brctl_rs_netns (string replace -r -- '^[^=]*=' '' $token)
+            else if string match -qr -- '^--(n|ne|net|netn|netns)$' $token
+                set wants n
+            else if string match -qr -- '^--(b|ba|bat|batc|batch)$' $token
+                set wants b
+            else if string match -qr -- '^-[^-nb]*n.' $token
+                set __brctl_rs_netns (string replace -r -- '^-[^nb]*n' '' $token)
+            else if string match -qr -- '^-[^-nb]*[nb]$' $token
+                set wants (string sub -s -1 -- $token)
+            end
+            continue
+        end
+        set -a __brctl_rs_words $token
+    end
+end
+
+# True when no command has been given yet.
+function __brctl_rs_needs_command
+    __brctl_rs_parse
+    test (count $__brctl_rs_words) -eq 0
+end
+
+# __brctl_rs_at POSITION COMMAND...: true when the word being completed is
+# argument POSITION (1 is the first; "2+" is 2 or later) of one of COMMANDs.
+function __brctl_rs_at
+    __brctl_rs_parse
+    set -l position $argv[1]
+    set -e argv[1]
+    test (count $__brctl_rs_words) -ge 1; or return 1
+    contains -- $__brctl_rs_words[1] $argv; or return 1
+    set -l current (count $__brctl_rs_words)
+    if string match -q -- '*+' $position
+        test $current -ge (string trim -r -c + -- $position)
+    else
+        test $current -eq $position
+    end
+end
+
+# Prints the names `ip -n NETNS -o link show ARGS` lists.
+function __brctl_rs_ip_names
+    ip -n $argv[1] -o link show $argv[2..-1] 2>/dev/null | string replace -r -- '^[0-9]+: ([^:@]+).*' '$1'
+end
+
+function __brctl_rs_bridges
+    __brctl_rs_parse
+    if test -n "$__brctl_rs_netns"
+        __brctl_rs_ip_names $__brctl_rs_netns type bridge
+        return
+    end
+    for dir in /sys/class/net/*/bridge
+        string replace -r -- '^/sys/class/net/(.*)/bridge$' '$1' $dir
+    end
+end
+
+# The ports of the bridge on the command line, less those already given.
+function __brctl_rs_ports
+    __brctl_rs_parse
+    set -l bridge $__brctl_rs_words[2]
+    set -l given $__brctl_rs_words[3..-1]
+    set -l ports
+    if test -n "$__brctl_rs_netns"
+        set ports (__brctl_rs_ip_names $__brctl_rs_netns master $bridge)
+    else
+        for dev in /sys/class/net/$bridge/brif/*
+            set -a ports (basename $dev)
+        end
+    end
+    for port in $ports
+        contains -- $port $given; or echo $port
+    end
+end
+
+# The interfaces that could become ports: not lo, not a bridge, not already
+# a port of a bridge, not already given.
+function __brctl_rs_free_interfaces
+    __brctl_rs_parse
+    set -l given $__brctl_rs_words[3..-1]
+    if test -n "$__brctl_rs_netns"
+        set -l bridges (__brctl_rs_ip_names $__brctl_rs_netns type bridge)
+        for line in (ip -n $__brctl_rs_netns -o link show 2>/dev/null)
+            string match -q -- '* master *' $line; and continue
+            string match -q -- '*link/loopback*' $line; and continue
+            set -l name (string replace -r -- '^[0-9]+: ([^:@]+).*' '$1' $line)
+            contains -- $name $bridges $given; or echo $name
+        end
+        return
+    end
+    for dev in /sys/class/net/*
+        set -l name (basename $dev)
+        test $name = lo; and continue
+        test -d $dev/bridge; and continue
+        test -e $dev/brport; and continue
+        contains -- $name $given; or echo $name
+    end
+end
+
+function __brctl_rs_namespaces
+    for ns in /run/netns/*
+        basename $ns
+    end
+end
+
+complete -c brctl -f
+
+complete -c brctl -s h -l help -d 'print the help and exit'
+complete -c brctl -s V -l version -d 'print the version and exit'
+complete -c brctl -s j -l json -d 'print show, showmacs and showstp as JSON'
+complete -c brctl -s p -l pretty -d 'indent the JSON output'
+complete -c brctl -s n -l netns -x -a '(__brctl_rs_namespaces)' -d 'act in network namespace NAME'
+complete -c brctl -s b -l batch -r -F -d 'run one command per line of FILE'
+complete -c brctl -s f -l force -d 'with --batch, go on after a failing line'
+complete -c brctl -s d -l details -d 'showmacs: add interface, VLAN and flags'
+
+complete -c brctl -n __brctl_rs_needs_command -a addbr -d 'add bridge'
+complete -c brctl -n __brctl_rs_needs_command -a delbr -d 'delete bridge'
+complete -c brctl -n __brctl_rs_needs_command -a addif -d 'add interface to bridge'
+complete -c brctl -n __brctl_rs_needs_command -a delif -d 'delete interface from bridge'
+complete -c brctl -n __brctl_rs_needs_command -a hairpin -d 'turn hairpin on/off'
+complete -c brctl -n __brctl_rs_needs_command -a setageing -d 'set ageing time'
+complete -c brctl -n __brctl_rs_needs_command -a setbridgeprio -d 'set bridge priority'
+complete -c brctl -n __brctl_rs_needs_command -a setfd -d 'set bridge forward delay'
+complete -c brctl -n __brctl_rs_needs_command -a sethello -d 'set hello time'
+complete -c brctl -n __brctl_rs_needs_command -a setmaxage -d 'set max message age'
+complete -c brctl -n __brctl_rs_needs_command -a setpathcost -d 'set path cost'
+complete -c brctl -n __brctl_rs_needs_command -a setportprio -d 'set port priority'
+complete -c brctl -n __brctl_rs_needs_command -a show -d 'show a list of bridges'
+complete -c brctl -n __brctl_rs_needs_command -a showmacs -d 'show a list of mac addrs'
+complete -c brctl -n __brctl_rs_needs_command -a showstp -d 'show bridge stp info'
+complete -c brctl -n __brctl_rs_needs_command -a stp -d 'turn stp on/off'
+
+set -l __brctl_rs_bridge_first delbr addif delif hairpin setageing setbridgeprio setfd sethello setmaxage setpathcost setportprio showmacs showstp stp setgcint
+complete -c brctl -n "__brctl_rs_at 1 $__brctl_rs_bridge_first" -a '(__brctl_rs_bridges)' -d bridge
+complete -c brctl -n '__brctl_rs_at 1+ show' -a '(__brctl_rs_bridges)' -d bridge
+complete -c brctl -n '__brctl_rs_at 2+ addif' -a '(__brctl_rs_free_interfaces)' -d interface
+complete -c brctl -n '__brctl_rs_at 2+ delif' -a '(__brctl_rs_ports)' -d port
+complete -c brctl -n '__brctl_rs_at 2 hairpin setpathcost setportprio' -a '(__brctl_rs_ports)' -d port
+complete -c brctl -n '__brctl_rs_at 2 stp' -a 'on off' -d state
+complete -c brctl -n '__brctl_rs_at 3 hairpin' -a 'on off' -d state

@@ -1,0 +1,419 @@
+//! The shell completions (completions/brctl.bash, _brctl, brctl.fish): their command and option
+//! lists must be the library's (`brctl::cli::COMMANDS`, `OPTIONS`), and each shell, driven in a
+//! throwaway namespace with real bridges, must offer live bridge names, free interfaces, the
+//! ports of the bridge named, on/off and the options where brctl expects them.
+//!
+//! bash is driven by calling the completion function with COMP_WORDS/COMP_CWORD set, zsh
+//! through a pseudo-terminal (zsh/zpty) with compadd wrapped to print the matches, fish with
+//! `complete -C`. zsh and fish are skipped when missing, except under CI=true.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use brctl::cli::{COMMANDS, OPTIONS};
+
+fn completions_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("completions")
+}
+
+fn read(name: &str) -> String {
+    fs::read_to_string(completions_dir().join(name)).unwrap_or_else(|err| panic!("read completions/{name}: {err}"))
+}
+
+fn command_names() -> BTreeSet<String> {
+    COMMANDS.iter().map(|spec| spec.name.to_string()).collect()
+}
+
+fn option_words() -> BTreeSet<String> {
+    OPTIONS.iter().flat_map(|spec| [format!("-{}", spec.short as char), format!("--{}", spec.long)]).collect()
+}
+
+/// A command's help text: its synopsis after the TABs.
+fn help_text(synopsis: &str) -> &str {
+    synopsis.rsplit('\t').next().unwrap_or(synopsis)
+}
+
+/// The words of the first `name='...'` assignment in `text`.
+fn quoted_list(text: &str, name: &str) -> BTreeSet<String> {
+    let start = text.find(&format!("{name}='")).unwrap_or_else(|| panic!("no {name}='...' list"));
+    let rest = &text[start + name.len() + 2..];
+    rest[..rest.find('\'').expect("closing quote")].split_whitespace().map(str::to_string).collect()
+}
+
+/// A scratch directory, removed on drop.
+struct Work {
+    path: PathBuf,
+}
+
+impl Work {
+    fn new(label: &str) -> Work {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let serial = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("brctl-completions-{}-{serial}-{label}", std::process::id()));
+        fs::create_dir_all(path.join("home")).expect("create work dir");
+        fs::write(path.join("batch.txt"), "show\n").expect("write batch file");
+        Work { path }
+    }
+}
+
+impl Drop for Work {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.path);
+    }
+}
+
+fn quote(text: &str) -> String {
+    String::from_utf8(common::shell_quote(text.as_bytes())).expect("quoted text is UTF-8")
+}
+
+/// Finds a shell; None (skip) when it is missing outside CI.
+fn shell(test: &str, name: &str, package: &str) -> Option<PathBuf> {
+    let found = ["/usr/bin", "/bin", "/usr/local/bin"].iter().map(|dir| Path::new(dir).join(name)).find(|p| p.exists());
+    if found.is_none() {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{test}: {name} is missing (apt-get install {package})");
+        }
+        eprintln!("SKIPPED {test}: {name} is missing (apt-get install {package})");
+    }
+    found
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lists in each file are the library's.
+
+#[test]
+fn bash_lists_every_command_and_option_of_the_cli() {
+    let text = read("brctl.bash");
+    assert_eq!(quoted_list(&text, "local commands"), command_names(), "commands in brctl.bash");
+    assert_eq!(quoted_list(&text, "local options"), option_words(), "options in brctl.bash");
+    assert!(text.contains("complete -F _brctl_rs brctl"), "registers _brctl_rs for brctl");
+}
+
+#[test]
+fn zsh_lists_every_command_and_option_of_the_cli() {
+    let text = read("_brctl");
+    assert!(text.starts_with("#compdef brctl\n"), "_brctl must start with #compdef brctl");
+    for spec in COMMANDS {
+        let entry = format!("'{}:{}'", spec.name, help_text(spec.synopsis));
+        assert!(text.contains(&entry), "_brctl lacks the command entry {entry}");
+    }
+    let entries = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| line.starts_with('\'') && line.ends_with('\'') && line.contains(':') && !line.contains('['))
+        .count();
+    assert_eq!(entries, COMMANDS.len(), "_brctl lists other commands than the CLI");
+    for spec in OPTIONS {
+        let (short, long) = (spec.short as char, spec.long);
+        let spec_text = match spec.argument {
+            None => format!("{{-{short},--{long}}}'["),
+            Some(_) => format!("{{-{short}+,--{long}=}}'["),
+        };
+        assert!(text.contains(&spec_text), "_brctl lacks the option spec {spec_text}");
+    }
+    assert_eq!(text.matches("}'[").count(), OPTIONS.len(), "_brctl has other options than the CLI");
+}
+
+#[test]
+fn fish_lists_every_command_and_option_of_the_cli() {
+    let text = read("brctl.fish");
+    let mut commands = BTreeSet::new();
+    for line in text.lines().filter(|line| line.starts_with("complete -c brctl -n __brctl_rs_needs_command -a ")) {
+        let rest = &line["complete -c brctl -n __brctl_rs_needs_command -a ".len()..];
+        let (name, description) = rest.split_once(" -d ").expect("command with a description");
+        let spec = COMMANDS.iter().find(|spec| spec.name == name).unwrap_or_else(|| panic!("fish offers {name}"));
+        assert_eq!(description, format!("'{}'", help_text(spec.synopsis)), "description of {name}");
+        commands.insert(name.to_string());
+    }
+    assert_eq!(commands, command_names(), "commands in brctl.fish");
+    let mut options = BTreeSet::new();
+    for line in text.lines().filter(|line| line.starts_with("complete -c brctl -s ")) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        options.insert(format!("-{}", words[4]));
+        options.insert(format!("--{}", words[6]));
+    }
+    assert_eq!(options, option_words(), "options in brctl.fish");
+}
+
+#[test]
+fn syntax_of_each_file() {
+    let checks: [(&str, &str, &str, &[&str]); 3] = [
+        ("bash", "bash", "brctl.bash", &["-n"]),
+        ("zsh", "zsh", "_brctl", &["-n"]),
+        ("fish", "fish", "brctl.fish", &["--no-execute"]),
+    ];
+    for (name, package, file, args) in checks {
+        let Some(program) = shell("syntax_of_each_file", name, package) else { continue };
+        let out = Command::new(program)
+            .args(args)
+            .arg(completions_dir().join(file))
+            .env("HOME", std::env::temp_dir())
+            .output()
+            .expect("run shell");
+        assert!(out.status.success(), "{name} syntax check of {file}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    match Command::new("shellcheck").args(["-s", "bash"]).arg(completions_dir().join("brctl.bash")).output() {
+        Ok(out) => assert!(out.status.success(), "shellcheck brctl.bash:\n{}", String::from_utf8_lossy(&out.stdout)),
+        Err(err) => eprintln!("NOTE shellcheck not run: {err}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Driving each shell in a namespace with real bridges.
+
+/// Bridges br0 (ports eth0, eth1) and br1 (port eth2), a free eth3, the veth peers (free too),
+/// and a named namespace `inner` with bridge ibr0 (port iv0) and a free iv1.
+const SETUP: &str = "
+ip link add br0 type bridge
+ip link add br1 type bridge
+for dev in eth0 eth1 eth2 eth3; do ip link add $dev type veth peer name p$dev; done
+ip link set eth0 master br0
+ip link set eth1 master br0
+ip link set eth2 master br1
+mount -t tmpfs tmpfs /run
+ip netns add inner
+ip -n inner link add ibr0 type bridge
+ip -n inner link add iv0 type veth peer name iv1
+ip -n inner link set iv0 master ibr0
+";
+
+/// A command line after `brctl ` (the last word is the one being completed) and what must be
+/// offered for it.
+struct Case {
+    words: &'static [&'static str],
+    want: Want,
+}
+
+enum Want {
+    Words(&'static [&'static str]),
+    Commands,
+    Options,
+}
+
+impl Want {
+    fn set(&self) -> BTreeSet<String> {
+        match self {
+            Want::Words(words) => words.iter().map(|w| w.to_string()).collect(),
+            Want::Commands => command_names(),
+            Want::Options => option_words(),
+        }
+    }
+}
+
+const FREE: &[&str] = &["eth3", "peth0", "peth1", "peth2", "peth3"];
+
+fn cases() -> Vec<Case> {
+    use Want::*;
+    vec![
+        Case { words: &[""], want: Commands },
+        Case { words: &["-"], want: Options },
+        Case { words: &["--ne"], want: Words(&["--netns"]) },
+        Case { words: &["sh"], want: Words(&["show", "showmacs", "showstp"]) },
+        Case { words: &["addbr", ""], want: Words(&[]) },
+        Case { words: &["delbr", ""], want: Words(&["br0", "br1"]) },
+        Case { words: &["show", ""], want: Words(&["br0", "br1"]) },
+        Case { words: &["show", "br0", ""], want: Words(&["br0", "br1"]) },
+        Case { words: &["showmacs", "b"], want: Words(&["br0", "br1"]) },
+        Case { words: &["showstp", ""], want: Words(&["br0", "br1"]) },
+        Case { words: &["setageing", ""], want: Words(&["br0", "br1"]) },
+        Case { words: &["setfd", "br0", ""], want: Words(&[]) },
+        Case { words: &["setbridgeprio", "br1", ""], want: Words(&[]) },
+        Case { words: &["addif", ""], want: Words(&["br0", "br1"]) },
+        Case { words: &["addif", "br0", ""], want: Words(FREE) },
+        Case { words: &["addif", "br0", "eth3", ""], want: Words(&["peth0", "peth1", "peth2", "peth3"]) },
+        Case { words: &["delif", "br0", ""], want: Words(&["eth0", "eth1"]) },
+        Case { words: &["delif", "br0", "eth0", ""], want: Words(&["eth1"]) },
+        Case { words: &["delif", "br1", ""], want: Words(&["eth2"]) },
+        Case { words: &["hairpin", "br1", ""], want: Words(&["eth2"]) },
+        Case { words: &["hairpin", "br1", "eth2", ""], want: Words(&["off", "on"]) },
+        Case { words: &["setpathcost", "br0", ""], want: Words(&["eth0", "eth1"]) },
+        Case { words: &["setpathcost", "br0", "eth0", ""], want: Words(&[]) },
+        Case { words: &["setportprio", "br0", "e"], want: Words(&["eth0", "eth1"]) },
+        Case { words: &["stp", ""], want: Words(&["br0", "br1"]) },
+        Case { words: &["stp", "br0", ""], want: Words(&["off", "on"]) },
+        Case { words: &["-j", "show", ""], want: Words(&["br0", "br1"]) },
+        Case { words: &["-n", ""], want: Words(&["inner"]) },
+        Case { words: &["-n", "inner", "delbr", ""], want: Words(&["ibr0"]) },
+        Case { words: &["-n", "inner", "delif", "ibr0", ""], want: Words(&["iv0"]) },
+        Case { words: &["--netns=inner", "addif", "ibr0", ""], want: Words(&["iv1"]) },
+        Case { words: &["-jn", "inner", "showmacs", ""], want: Words(&["ibr0"]) },
+        Case { words: &["-b", "batch"], want: Words(&["batch.txt"]) },
+        Case { words: &["--netns=in"], want: Words(&["inner"]) },
+    ]
+}
+
+/// Runs `body` in a fresh namespace (after SETUP, in the work dir, HOME there) and returns
+/// the `case<N>=<words>` results; None when the lab is unavailable.
+fn run_cases(test: &str, body: &str) -> Option<Vec<BTreeSet<String>>> {
+    if !common::lab_ready(test, false) {
+        return None;
+    }
+    let work = Work::new(test);
+    let script = format!(
+        "mount -t sysfs sysfs /sys || exit 90\nset -e\n{SETUP}\nset +e\ncd {work}\nHOME={work}/home\nexport HOME\n\
+         C={completions}\nT={work}\nexport C T\n{body}\n",
+        work = quote(&work.path.to_string_lossy()),
+        completions = quote(&completions_dir().to_string_lossy()),
+    );
+    let output = Command::new("timeout")
+        .args(["-k", "5", "300", "unshare", "-Urnm", "sh", "-c"])
+        .arg(&script)
+        .env_clear()
+        .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+        .env("TERM", "dumb")
+        .output()
+        .expect("spawn unshare");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{test}: namespace script failed ({})\nstdout:\n{stdout}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut results = vec![None; cases().len()];
+    for line in stdout.lines() {
+        let Some((key, value)) = line.split_once('=') else { continue };
+        let Some(index) = key.strip_prefix("case").and_then(|n| n.parse::<usize>().ok()) else { continue };
+        results[index] = Some(value.split_whitespace().map(str::to_string).collect());
+    }
+    let missing: Vec<usize> = (0..results.len()).filter(|&i| results[i].is_none()).collect();
+    assert!(
+        missing.is_empty(),
+        "{test}: no result for cases {missing:?}\nstdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(results.into_iter().map(Option::unwrap_or_default).collect())
+}
+
+fn check(shell: &str, results: &[BTreeSet<String>]) {
+    let mut wrong = String::new();
+    for (case, got) in cases().iter().zip(results) {
+        let want = case.want.set();
+        if &want != got {
+            wrong.push_str(&format!("brctl {}\n  want {want:?}\n  got  {got:?}\n", case.words.join(" ")));
+        }
+    }
+    assert!(wrong.is_empty(), "{shell} completion offers the wrong words:\n{wrong}");
+}
+
+#[test]
+fn bash_completes_live_names_in_a_namespace() {
+    let mut body = String::from(
+        "cat >\"$T/drive.bash\" <<'EOF'\n\
+         source \"$C/brctl.bash\"\n\
+         # Splits the words as bash does for completion: `=` is in COMP_WORDBREAKS, so it\n\
+         # is a word of its own (`--netns=x` is `--netns` `=` `x`).\n\
+         comp() {\n\
+           COMP_WORDS=(brctl); COMP_LINE=\"brctl $*\"; COMP_POINT=${#COMP_LINE}\n\
+           local word\n\
+           for word in \"$@\"; do\n\
+             while [[ $word == *=* ]]; do\n\
+               [[ -n ${word%%=*} ]] && COMP_WORDS+=(\"${word%%=*}\")\n\
+               COMP_WORDS+=(=); word=${word#*=}\n\
+             done\n\
+             [[ -n $word || ${COMP_WORDS[-1]} != = ]] && COMP_WORDS+=(\"$word\")\n\
+           done\n\
+           COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))\n\
+           COMPREPLY=(); _brctl_rs; printf '%s\\n' \"${COMPREPLY[@]}\" | tr '\\n' ' '\n\
+         }\n",
+    );
+    for (index, case) in cases().iter().enumerate() {
+        let words: Vec<String> = case.words.iter().map(|w| quote(w)).collect();
+        body.push_str(&format!("echo \"case{index}=$(comp {})\"\n", words.join(" ")));
+    }
+    body.push_str("echo \"registered=$(complete -p brctl)\"\nEOF\nbash --norc --noprofile \"$T/drive.bash\"\n");
+    let Some(results) = run_cases("bash_completion", &body) else { return };
+    check("bash", &results);
+}
+
+/// Drives an interactive zsh in a pseudo-terminal: compinit with completions/ first on fpath,
+/// compadd wrapped to print each match after a marker, and a post-completion hook that prints
+/// the end marker and exits. Markers are built so that the echoed input never contains them.
+/// Arguments: the completions directory, the command line, the compinit dump file (made by the
+/// first run, so that the others start fast).
+const ZSH_DRIVER: &str = r#"
+zmodload zsh/zpty || exit 2
+zpty z zsh -f -i || exit 2
+zpty -w z "PS1='' PS2='' RPS1=''; fpath=(${(q)1} \$fpath); autoload -U compinit; compinit -u -C -d ${(q)3}"
+zpty -w z "compadd() { local -a __rs_m; builtin compadd -O __rs_m \"\$@\"; print -rl -- \"<\"\"M>\"\${^__rs_m}; builtin compadd \"\$@\" }"
+zpty -w z "_rs_end() { print -r -- '<''END>'; exit }; comppostfuncs=(_rs_end)"
+zpty -w z "zstyle ':completion:*' list-prompt ''; zstyle ':completion:*' menu no"
+zpty -n -w z "$2"$'\t'
+out=''
+integer deadline=$(( SECONDS + 60 ))
+while zpty -r -t z chunk 2>/dev/null || { sleep 0.05; (( SECONDS < deadline )) }; do
+  out+=$chunk
+  [[ $out == *'<END>'* ]] && break
+done
+zpty -d z
+[[ $out == *'<END>'* ]] || { print -u2 "no end marker for: $2"; print -u2 -r -- "$out"; exit 3 }
+print -r -- "$out" | tr -d '\r' | sed -n 's/^.*<M>//p' | sort -u | tr '\n' ' '
+"#;
+
+#[test]
+fn zsh_completes_live_names_in_a_namespace() {
+    if shell("zsh_completion", "zsh", "zsh").is_none() {
+        return;
+    }
+    let mut body = format!("cat >\"$T/drive.zsh\" <<'EOF'\n{ZSH_DRIVER}EOF\n");
+    for (index, case) in cases().iter().enumerate() {
+        let line = format!("brctl {}", case.words.join(" "));
+        body.push_str(&format!(
+            "echo \"case{index}=$(zsh -f \"$T/drive.zsh\" \"$C\" {} \"$T/zcompdump\")\"\n",
+            quote(&line)
+        ));
+    }
+    let Some(results) = run_cases("zsh_completion", &body) else { return };
+    check("zsh", &results);
+}
+
+#[test]
+fn fish_completes_live_names_in_a_namespace() {
+    if shell("fish_completion", "fish", "fish").is_none() {
+        return;
+    }
+    let mut body = String::new();
+    for (index, case) in cases().iter().enumerate() {
+        let line = format!("brctl {}", case.words.join(" "));
+        let command = format!("source $C/brctl.fish; complete -C {}", quote(&line));
+        body.push_str(&format!(
+            "echo \"case{index}=$(C=\"$C\" fish --no-config -c {} | cut -f1 | sed 's/^--[a-z]*=//' | tr '\\n' ' ')\"\n",
+            quote(&command)
+        ));
+    }
+    let Some(results) = run_cases("fish_completion", &body) else { return };
+    check("fish", &results);
+}
+
+/// With the bash-completion package, our file in its compat directory (where the Debian
+/// package installs it, /etc/bash_completion.d) is the brctl completion, not the package's
+/// own /usr/share/bash-completion/completions/brctl, which is only loaded on demand.
+#[test]
+fn ours_wins_over_bash_completions_own_brctl() {
+    let main = Path::new("/usr/share/bash-completion/bash_completion");
+    if !main.exists() {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("bash-completion is missing (apt-get install bash-completion)");
+        }
+        eprintln!("SKIPPED ours_wins_over_bash_completions_own_brctl: bash-completion is not installed");
+        return;
+    }
+    let work = Work::new("bash_completion_compat");
+    let compat = work.path.join("compat");
+    fs::create_dir(&compat).expect("compat dir");
+    fs::copy(completions_dir().join("brctl.bash"), compat.join("bridge-utils-rs")).expect("copy");
+    let script = "source /usr/share/bash-completion/bash_completion; complete -p brctl";
+    let out = Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", script])
+        .env("BASH_COMPLETION_COMPAT_DIR", &compat)
+        .env("HOME", work.path.join("home"))
+        .output()
+        .expect("run bash");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout, "complete -F _brctl_rs brctl\n", "{out:?}");
+}

@@ -1,0 +1,522 @@
+//! The ifupdown hooks (ifupdown/if-pre-up.d/bridge, ifupdown/if-post-down.d/bridge) run with
+//! ifupdown's environment (IFACE, MODE, PHASE, IF_BRIDGE_*) in throwaway namespaces, with our
+//! brctl first on PATH, and the result read back from sysfs. One test runs the real ifup and
+//! ifdown (when ifupdown is installed) with the hooks bind-mounted over /etc/network.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn hooks_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("ifupdown")
+}
+
+/// A scratch directory, removed on drop, with bin/brctl linked to our binary.
+struct Work {
+    path: PathBuf,
+}
+
+impl Work {
+    fn new(label: &str) -> Work {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let serial = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("brctl-ifupdown-{}-{serial}-{label}", std::process::id()));
+        fs::create_dir_all(path.join("bin")).expect("create work dir");
+        std::os::unix::fs::symlink(common::ours(), path.join("bin/brctl")).expect("link brctl");
+        Work { path }
+    }
+}
+
+impl Drop for Work {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.path);
+    }
+}
+
+fn quote(text: &str) -> String {
+    String::from_utf8(common::shell_quote(text.as_bytes())).expect("quoted text is UTF-8")
+}
+
+/// Shell functions for the scripts: `hook PHASE VAR=VALUE...` runs a hook as ifupdown would
+/// (MODE and PHASE set, the stanza's options as IF_* variables) and prints `<label>.rc=` and
+/// `<label>.err=` (stderr, lines joined with `|`); `dump DEV...` prints what sysfs says.
+const PRELUDE: &str = r#"
+hook() {
+  label=$1; phase=$2; shift 2
+  case $phase in pre-up) mode=start ;; *) mode=stop ;; esac
+  env -i PATH="$PATH" MODE=$mode PHASE=$phase ADDRFAM=inet METHOD=manual LOGICAL="$IFACE" "$@" \
+    "$HOOKS/if-$phase.d/bridge" >"$T/hook.out" 2>"$T/hook.err"
+  echo "$label.rc=$?"
+  echo "$label.err=$(tr '\n' '|' <"$T/hook.err")"
+  echo "$label.out=$(tr '\n' '|' <"$T/hook.out")"
+}
+dump() {
+  for dev in "$@"; do
+    d=/sys/class/net/$dev
+    if [ ! -e "$d" ]; then echo "$dev.exists=no"; continue; fi
+    echo "$dev.exists=yes"
+    echo "$dev.up=$(( $(cat "$d/flags") & 1 ))"
+    echo "$dev.address=$(cat "$d/address")"
+    master=-
+    [ -e "$d/master" ] && master=$(basename "$(readlink "$d/master")")
+    echo "$dev.master=$master"
+    if [ -d "$d/bridge" ]; then
+      for key in stp_state forward_delay hello_time max_age ageing_time priority vlan_filtering; do
+        echo "$dev.$key=$(cat "$d/bridge/$key")"
+      done
+      echo "$dev.ports=$(ls "$d/brif" | tr '\n' ' ' | sed 's/ $//')"
+    fi
+    if [ -d "$d/brport" ]; then
+      for key in path_cost priority state; do
+        echo "$dev.$key=$(cat "$d/brport/$key")"
+      done
+    fi
+  done
+}
+veth() {
+  ip link add "$1" type veth peer name "p$1"
+  ip link set "p$1" up
+}
+"#;
+
+/// Runs `body` (after PRELUDE) in a fresh namespace and returns its `key=value` lines,
+/// or None when the lab is unavailable (skip; CI=true fails in `lab_ready`).
+fn run(test: &str, body: &str) -> Option<BTreeMap<String, String>> {
+    if !common::lab_ready(test, false) {
+        return None;
+    }
+    let work = Work::new(test);
+    let script = format!(
+        "mount -t sysfs sysfs /sys || exit 90\nPATH={bin}:/usr/sbin:/usr/bin:/sbin:/bin\nexport PATH\n\
+         T={work}\nHOOKS={hooks}\n{PRELUDE}\n{body}\n",
+        bin = quote(&work.path.join("bin").to_string_lossy()),
+        work = quote(&work.path.to_string_lossy()),
+        hooks = quote(&hooks_dir().to_string_lossy()),
+    );
+    let output = Command::new("timeout")
+        .args(["-k", "5", "120", "unshare", "-Urnm", "sh", "-c"])
+        .arg(&script)
+        .env_clear()
+        .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+        .output()
+        .expect("spawn unshare");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{test}: namespace script failed ({})\nstdout:\n{stdout}\nstderr:\n{}\nscript:\n{body}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut values = BTreeMap::new();
+    for line in stdout.lines() {
+        if let Some((key, value)) = line.split_once('=') {
+            values.insert(key.to_string(), value.to_string());
+        }
+    }
+    Some(values)
+}
+
+/// A `hook` call for the script: label, phase, then the environment.
+fn hook(label: &str, phase: &str, env: &[(&str, &str)]) -> String {
+    let mut line = format!("hook {label} {phase}");
+    for (key, value) in env {
+        line.push(' ');
+        line.push_str(&quote(&format!("{key}={value}")));
+    }
+    line.push('\n');
+    line
+}
+
+/// Asserts each `key=value` pair, showing everything on failure.
+fn expect(values: &BTreeMap<String, String>, expected: &[(&str, &str)]) {
+    let wrong: Vec<String> = expected
+        .iter()
+        .filter(|(key, want)| values.get(*key).map(String::as_str) != Some(*want))
+        .map(|(key, want)| format!("{key}: want {want:?}, got {:?}", values.get(*key)))
+        .collect();
+    assert!(wrong.is_empty(), "{}\nall values:\n{values:#?}", wrong.join("\n"));
+}
+
+#[test]
+fn hooks_are_executable_posix_sh() {
+    for name in ["if-pre-up.d/bridge", "if-post-down.d/bridge"] {
+        let path = hooks_dir().join(name);
+        let text = fs::read_to_string(&path).expect("read hook");
+        assert!(text.starts_with("#!/bin/sh\n"), "{name}: ifupdown runs hooks with /bin/sh");
+        let mode = fs::metadata(&path).expect("stat hook").permissions().mode();
+        assert_eq!(mode & 0o111, 0o111, "{name}: run-parts only runs executable files (mode {mode:o})");
+        let check = Command::new("sh").arg("-n").arg(&path).output().expect("run sh -n");
+        assert!(check.status.success(), "{name}: sh -n: {}", String::from_utf8_lossy(&check.stderr));
+        // dash is Debian's /bin/sh; check with it too when it is there.
+        if Path::new("/bin/dash").exists() {
+            let check = Command::new("/bin/dash").arg("-n").arg(&path).output().expect("run dash -n");
+            assert!(check.status.success(), "{name}: dash -n: {}", String::from_utf8_lossy(&check.stderr));
+        }
+        // No bashisms that sh -n lets through.
+        for bashism in ["[[", "function ", "local ", "$'", "<(", "==", "${!", "source "] {
+            assert!(!text.contains(bashism), "{name}: `{bashism}` is not POSIX sh");
+        }
+    }
+}
+
+#[test]
+fn shellcheck_finds_nothing_in_the_hooks() {
+    let hooks = [hooks_dir().join("if-pre-up.d/bridge"), hooks_dir().join("if-post-down.d/bridge")];
+    match Command::new("shellcheck").arg("-s").arg("sh").args(&hooks).output() {
+        Ok(out) => assert!(
+            out.status.success(),
+            "shellcheck:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        // Optional: sh -n and dash -n above are the required checks.
+        Err(err) => eprintln!("NOTE shellcheck not run: {err}"),
+    }
+}
+
+#[test]
+fn pre_up_builds_the_bridge_with_every_setting_and_post_down_removes_it() {
+    let mut body = String::from("veth eth0\nveth eth1\n");
+    let stanza = [
+        ("IFACE", "br0"),
+        ("IF_BRIDGE_PORTS", "eth0 eth1"),
+        ("IF_BRIDGE_STP", "on"),
+        ("IF_BRIDGE_FD", "4"),
+        ("IF_BRIDGE_HELLO", "1"),
+        ("IF_BRIDGE_MAXAGE", "12"),
+        ("IF_BRIDGE_AGEING", "120"),
+        ("IF_BRIDGE_BRIDGEPRIO", "4096"),
+        ("IF_BRIDGE_PATHCOST", "eth0 10 eth1 20"),
+        ("IF_BRIDGE_PORTPRIO", "eth1 40"),
+        ("IF_BRIDGE_HW", "02:00:00:00:aa:01"),
+        ("IF_BRIDGE_GCINT", "4"),
+        ("IF_BRIDGE_MAXWAIT", "0"),
+    ];
+    body.push_str(&hook("up", "pre-up", &stanza));
+    body.push_str("dump br0 eth0 eth1\n");
+    // Running pre-up again on the live bridge changes nothing and says nothing.
+    body.push_str(&hook("again", "pre-up", &stanza));
+    body.push_str("echo \"again.ports=$(ls /sys/class/net/br0/brif | tr '\\n' ' ')\"\n");
+    body.push_str(&hook("down", "post-down", &[("IFACE", "br0"), ("IF_BRIDGE_PORTS", "eth0 eth1")]));
+    body.push_str("echo after; dump br0 eth0 eth1 | sed 's/^/after./'\n");
+    // post-down of a bridge that is gone already is fine.
+    body.push_str(&hook("gone", "post-down", &[("IFACE", "br0"), ("IF_BRIDGE_PORTS", "eth0 eth1")]));
+    let Some(values) = run("pre_up_all_settings", &body) else { return };
+    expect(
+        &values,
+        &[
+            ("up.rc", "0"),
+            ("up.err", ""),
+            ("up.out", ""),
+            ("br0.exists", "yes"),
+            ("br0.up", "1"),
+            ("br0.ports", "eth0 eth1"),
+            ("br0.stp_state", "1"),
+            ("br0.forward_delay", "400"),
+            ("br0.hello_time", "100"),
+            ("br0.max_age", "1200"),
+            ("br0.ageing_time", "12000"),
+            ("br0.priority", "4096"),
+            ("br0.address", "02:00:00:00:aa:01"),
+            ("eth0.master", "br0"),
+            ("eth0.up", "1"),
+            ("eth0.path_cost", "10"),
+            ("eth0.priority", "32"),
+            ("eth1.master", "br0"),
+            ("eth1.up", "1"),
+            ("eth1.path_cost", "20"),
+            ("eth1.priority", "40"),
+            ("again.rc", "0"),
+            ("again.err", ""),
+            ("again.ports", "eth0 eth1 "),
+            ("down.rc", "0"),
+            ("down.err", ""),
+            ("after.br0.exists", "no"),
+            ("after.eth0.exists", "yes"),
+            ("after.eth0.master", "-"),
+            ("after.eth0.up", "0"),
+            ("after.eth1.master", "-"),
+            ("after.eth1.up", "0"),
+            ("gone.rc", "0"),
+            ("gone.err", ""),
+        ],
+    );
+}
+
+#[test]
+fn vlan_aware_sets_vlan_filtering_where_the_kernel_has_it() {
+    let body = String::from("veth eth0\n")
+        + &hook("up", "pre-up", &[("IFACE", "br0"), ("IF_BRIDGE_PORTS", "eth0"), ("IF_BRIDGE_VLAN_AWARE", "yes")])
+        + "dump br0\n";
+    let Some(values) = run("vlan_aware", &body) else { return };
+    expect(&values, &[("up.rc", "0"), ("br0.ports", "eth0")]);
+    if values["br0.vlan_filtering"].is_empty() {
+        // A kernel without CONFIG_BRIDGE_VLAN_FILTERING: reported, the bridge still made.
+        assert!(values["up.err"].contains("bridge_vlan_aware: cannot set vlan_filtering 1"), "{values:#?}");
+    } else {
+        expect(&values, &[("up.err", ""), ("br0.vlan_filtering", "1")]);
+    }
+}
+
+#[test]
+fn bridge_ports_all_regex_noregex_and_none() {
+    let body = String::from(
+        "for dev in eth0 eth1 em1 p1p1 vif1.0 vif2.0 ext0 other0 ethx9; do veth $dev; done\n\
+         ip link add br9 type bridge\nip link set ethx9 master br9\n",
+    ) + &hook("mixed", "pre-up", &[("IFACE", "br0"), ("IF_BRIDGE_PORTS", "all regex vif1.* noregex ext0")])
+        + &hook("regex", "pre-up", &[("IFACE", "br1"), ("IF_BRIDGE_PORTS", "regex vif[0-9]\\.0")])
+        + &hook("none", "pre-up", &[("IFACE", "br2"), ("IF_BRIDGE_PORTS", "none")])
+        + "dump br0 br1 br2\n";
+    let Some(values) = run("bridge_ports_forms", &body) else { return };
+    expect(
+        &values,
+        &[
+            ("mixed.rc", "0"),
+            ("mixed.err", ""),
+            // all = eth.* em.* p[0-9].* on whole names: not the peers (peth0...), not ethx9
+            // (a port of br9), not other0.
+            ("br0.ports", "em1 eth0 eth1 ext0 p1p1 vif1.0"),
+            ("regex.rc", "0"),
+            ("regex.err", ""),
+            // vif1.0 is a port of br0 already.
+            ("br1.ports", "vif2.0"),
+            ("none.rc", "0"),
+            ("br2.exists", "yes"),
+            ("br2.ports", ""),
+        ],
+    );
+}
+
+#[test]
+fn classic_xen_stanza_stp_off_no_delay_address_of_a_port() {
+    let body = String::from("veth eth0\nip link set eth0 address 02:00:00:00:bb:07\n")
+        + &hook(
+            "up",
+            "pre-up",
+            &[
+                ("IFACE", "xenbr0"),
+                ("IF_BRIDGE_PORTS", "eth0"),
+                ("IF_BRIDGE_STP", "off"),
+                ("IF_BRIDGE_FD", "0"),
+                ("IF_BRIDGE_HW", "eth0"),
+            ],
+        )
+        + "dump xenbr0 eth0\n";
+    let Some(values) = run("xen_stanza", &body) else { return };
+    expect(
+        &values,
+        &[
+            ("up.rc", "0"),
+            ("up.err", ""),
+            ("xenbr0.stp_state", "0"),
+            ("xenbr0.forward_delay", "0"),
+            ("xenbr0.address", "02:00:00:00:bb:07"),
+            ("xenbr0.ports", "eth0"),
+            ("eth0.state", "3"),
+        ],
+    );
+}
+
+#[test]
+fn stp_on_with_zero_delay_is_clamped_and_other_words_turn_stp_off() {
+    let body = String::from("veth eth0\n")
+        + &hook(
+            "on",
+            "pre-up",
+            &[("IFACE", "br0"), ("IF_BRIDGE_PORTS", "eth0"), ("IF_BRIDGE_STP", "yes"), ("IF_BRIDGE_FD", "0")],
+        )
+        + &hook("maybe", "pre-up", &[("IFACE", "br1"), ("IF_BRIDGE_PORTS", "none"), ("IF_BRIDGE_STP", "maybe")])
+        + "dump br0 br1\n";
+    let Some(values) = run("stp_words", &body) else { return };
+    expect(
+        &values,
+        &[
+            ("on.rc", "0"),
+            ("on.err", ""),
+            ("br0.stp_state", "1"),
+            // Set while STP was off, then the kernel clamps it when STP comes on.
+            ("br0.forward_delay", "200"),
+            ("maybe.rc", "0"),
+            ("br1.stp_state", "0"),
+        ],
+    );
+}
+
+#[test]
+fn maxwait_waits_until_the_ports_forward() {
+    let body = String::from("veth eth0\n")
+        + "start=$(date +%s)\n"
+        + &hook(
+            "up",
+            "pre-up",
+            &[
+                ("IFACE", "br0"),
+                ("IF_BRIDGE_PORTS", "eth0"),
+                ("IF_BRIDGE_STP", "on"),
+                ("IF_BRIDGE_FD", "2"),
+                ("IF_BRIDGE_MAXWAIT", "20"),
+            ],
+        )
+        + "echo \"waited=$(( $(date +%s) - start ))\"\n"
+        + "dump eth0\n";
+    let Some(values) = run("maxwait", &body) else { return };
+    expect(&values, &[("up.rc", "0"), ("up.err", ""), ("eth0.state", "3")]);
+    let waited: u64 = values["waited"].parse().expect("seconds");
+    // Listening then learning, 2 s each; well before the 20 s limit.
+    assert!((3..15).contains(&waited), "waited {waited} s");
+}
+
+#[test]
+fn waitport_waits_for_a_late_port() {
+    let body = String::from("(sleep 1; ip link add late0 type veth peer name plate0) &\n")
+        + &hook(
+            "up",
+            "pre-up",
+            &[("IFACE", "br0"), ("IF_BRIDGE_PORTS", "late0"), ("IF_BRIDGE_WAITPORT", "10"), ("IF_BRIDGE_MAXWAIT", "0")],
+        )
+        + &hook(
+            "never",
+            "pre-up",
+            &[
+                ("IFACE", "br1"),
+                ("IF_BRIDGE_PORTS", "none"),
+                ("IF_BRIDGE_WAITPORT", "1 ghost0"),
+                ("IF_BRIDGE_MAXWAIT", "0"),
+            ],
+        )
+        + "wait\ndump br0 br1\n";
+    let Some(values) = run("waitport", &body) else { return };
+    expect(
+        &values,
+        &[
+            ("up.rc", "0"),
+            ("up.err", ""),
+            ("br0.ports", "late0"),
+            ("never.rc", "0"),
+            ("never.err", "bridge br1: bridge_waitport: still missing: ghost0|"),
+            ("br1.exists", "yes"),
+        ],
+    );
+}
+
+#[test]
+fn a_refused_setting_is_reported_and_the_rest_still_applies() {
+    let body = String::from("veth eth0\n")
+        + &hook(
+            "up",
+            "pre-up",
+            &[
+                ("IFACE", "br0"),
+                ("IF_BRIDGE_PORTS", "eth0 missing0"),
+                ("IF_BRIDGE_HELLO", "99"),
+                ("IF_BRIDGE_AGEING", "60"),
+                ("IF_BRIDGE_PATHCOST", "eth0"),
+            ],
+        )
+        + "dump br0\n";
+    let Some(values) = run("refused_setting", &body) else { return };
+    expect(&values, &[("up.rc", "0"), ("br0.ports", "eth0"), ("br0.ageing_time", "6000"), ("br0.hello_time", "200")]);
+    let err = &values["up.err"];
+    for needle in ["bridge_hello: 'brctl sethello br0 99' failed", "no interface missing0", "bridge_pathcost: 'eth0'"] {
+        assert!(err.contains(needle), "stderr lacks {needle:?}: {err:?}");
+    }
+}
+
+#[test]
+fn stanzas_without_bridge_ports_and_other_phases_are_left_alone() {
+    let body = String::from("veth eth0\nip link add notbr type veth peer name pnotbr\n")
+        + &hook("plain", "pre-up", &[("IFACE", "eth0"), ("IF_ADDRESS", "192.0.2.1/24")])
+        + "env -i PATH=\"$PATH\" IFACE=br5 MODE=stop PHASE=pre-up IF_BRIDGE_PORTS=eth0 \"$HOOKS/if-pre-up.d/bridge\"; echo wrongmode.rc=$?\n"
+        + &hook("notbridge", "pre-up", &[("IFACE", "notbr"), ("IF_BRIDGE_PORTS", "eth0")])
+        + &hook("downplain", "post-down", &[("IFACE", "eth0")])
+        + "dump eth0 br5 notbr\n";
+    let Some(values) = run("left_alone", &body) else { return };
+    expect(
+        &values,
+        &[
+            ("plain.rc", "0"),
+            ("plain.err", ""),
+            ("wrongmode.rc", "0"),
+            ("br5.exists", "no"),
+            // An interface of that name that is not a bridge: ifup must fail.
+            ("notbridge.rc", "1"),
+            ("notbridge.err", "bridge notbr: exists and is not a bridge|"),
+            ("downplain.rc", "0"),
+            ("eth0.exists", "yes"),
+            ("eth0.master", "-"),
+        ],
+    );
+}
+
+#[test]
+fn hooks_without_brctl_on_path_do_nothing() {
+    let body = "veth eth0\n\
+        env -i PATH=/nonexistent IFACE=br0 MODE=start PHASE=pre-up IF_BRIDGE_PORTS=eth0 \
+        /bin/sh \"$HOOKS/if-pre-up.d/bridge\"; echo up.rc=$?\n\
+        env -i PATH=/nonexistent IFACE=br0 MODE=stop PHASE=post-down IF_BRIDGE_PORTS=eth0 \
+        /bin/sh \"$HOOKS/if-post-down.d/bridge\"; echo down.rc=$?\n\
+        dump br0\n";
+    let Some(values) = run("no_brctl", body) else { return };
+    expect(&values, &[("up.rc", "0"), ("down.rc", "0"), ("br0.exists", "no")]);
+}
+
+/// The real ifup and ifdown, reading an interfaces file, with the hooks in a private
+/// /etc/network (a bind mount inside the namespace's own mount namespace).
+#[test]
+fn real_ifup_and_ifdown_run_the_hooks() {
+    let Some(ifup) = ["/usr/sbin/ifup", "/sbin/ifup"].into_iter().find(|path| Path::new(path).exists()) else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("ifup is missing (apt-get install ifupdown)");
+        }
+        eprintln!("SKIPPED real_ifup_and_ifdown_run_the_hooks: ifup is missing (apt-get install ifupdown)");
+        return;
+    };
+    let ifdown = ifup.replace("ifup", "ifdown");
+    let interfaces = "\
+iface br0 inet manual
+    bridge_ports eth0 eth1
+    bridge_stp on
+    bridge_fd 3
+    bridge_pathcost eth1 33
+    bridge_maxwait 0
+";
+    let body = format!(
+        "E=\"$T/etc-network\"\n\
+         for d in if-pre-up.d if-up.d if-post-up.d if-pre-down.d if-down.d if-post-down.d; do mkdir -p \"$E/$d\"; done\n\
+         cp \"$HOOKS/if-pre-up.d/bridge\" \"$E/if-pre-up.d/bridge\"\n\
+         cp \"$HOOKS/if-post-down.d/bridge\" \"$E/if-post-down.d/bridge\"\n\
+         chmod 755 \"$E/if-pre-up.d/bridge\" \"$E/if-post-down.d/bridge\"\n\
+         printf '%s' {interfaces} >\"$T/interfaces\"\n\
+         mkdir \"$T/state\"\n\
+         mount --bind \"$E\" /etc/network || exit 92\n\
+         veth eth0\nveth eth1\n\
+         {ifup} -i \"$T/interfaces\" --state-dir=\"$T/state\" br0 >\"$T/ifup.log\" 2>&1; echo ifup.rc=$?\n\
+         echo \"ifup.log=$(tr '\\n' '|' <\"$T/ifup.log\")\"\n\
+         dump br0 eth1\n\
+         {ifdown} -i \"$T/interfaces\" --state-dir=\"$T/state\" br0 >\"$T/ifdown.log\" 2>&1; echo ifdown.rc=$?\n\
+         echo \"ifdown.log=$(tr '\\n' '|' <\"$T/ifdown.log\")\"\n\
+         dump br0 | sed 's/^/after./'\n",
+        interfaces = quote(interfaces),
+    );
+    let Some(values) = run("real_ifup", &body) else { return };
+    expect(
+        &values,
+        &[
+            ("ifup.rc", "0"),
+            ("ifup.log", ""),
+            ("br0.up", "1"),
+            ("br0.ports", "eth0 eth1"),
+            ("br0.stp_state", "1"),
+            ("br0.forward_delay", "300"),
+            ("eth1.path_cost", "33"),
+            ("ifdown.rc", "0"),
+            ("ifdown.log", ""),
+            ("after.br0.exists", "no"),
+        ],
+    );
+}
