@@ -411,3 +411,15 @@ impl From<std::io::Error> for Error {
         Error::Output(err)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_quoted_on_one_line() {
+        assert_eq!(shown(b"br0"), b"'br0'");
+        assert_eq!(shown(b"a\nb\tc\rd\\e\x0bf\x7f"), b"'a\\nb\\tc\\rd\\\\e\\x0bf\\x7f'");
+        assert_eq!(shown(b"\xff\xa0"), b"'\xff\xa0'");
+    }
+}

@@ -191,22 +191,9 @@ fn valid_for(role: Role, bytes: &[u8]) -> bool {
     }
 }
 
-/// A value as our messages quote it: in single quotes, with backslashes and control bytes
-/// escaped C-style so that the message stays one line; other bytes as given.
+/// A value as our messages quote it (the rule is unit-tested in src/error.rs).
 fn shown(arg: &[u8]) -> Vec<u8> {
-    let mut text = vec![b'\''];
-    for &b in arg {
-        match b {
-            b'\\' => text.extend_from_slice(b"\\\\"),
-            b'\n' => text.extend_from_slice(b"\\n"),
-            b'\t' => text.extend_from_slice(b"\\t"),
-            b'\r' => text.extend_from_slice(b"\\r"),
-            b if b < 0x20 || b == 0x7f => text.extend_from_slice(format!("\\x{b:02x}").as_bytes()),
-            b => text.push(b),
-        }
-    }
-    text.push(b'\'');
-    text
+    brctl::error::shown(arg)
 }
 
 /// The start of the one stderr line a refused value gives.

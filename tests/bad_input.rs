@@ -52,22 +52,10 @@ impl Case {
     }
 }
 
-/// `'<value>'`: the value quoted as our messages quote it, control bytes and
-/// backslashes escaped so that the message stays one line.
+/// `'<value>'`: the value quoted as our messages quote it (control bytes and backslashes
+/// escaped so that the message stays one line; the rule is unit-tested in src/error.rs).
 fn quoted(value: &[u8]) -> Vec<u8> {
-    let mut text = b"'".to_vec();
-    for &b in value {
-        match b {
-            b'\\' => text.extend_from_slice(b"\\\\"),
-            b'\n' => text.extend_from_slice(b"\\n"),
-            b'\t' => text.extend_from_slice(b"\\t"),
-            b'\r' => text.extend_from_slice(b"\\r"),
-            b if b < 0x20 || b == 0x7f => text.extend_from_slice(format!("\\x{b:02x}").as_bytes()),
-            b => text.push(b),
-        }
-    }
-    text.push(b'\'');
-    text
+    brctl::error::shown(value)
 }
 
 /// Owned arguments from a template: `None` is replaced by `value`.
