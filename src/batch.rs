@@ -33,11 +33,16 @@ pub fn run(
     let mut failed = false;
     for (index, line) in text.split(|&b| b == b'\n').enumerate() {
         let words = split_words(line);
-        if words.is_empty() || words[0].as_bytes().starts_with(b"#") {
+        let first = match &words {
+            Ok(words) => words.first(),
+            Err(_) => None,
+        };
+        if words.is_ok() && first.is_none_or(|word| word.as_bytes().starts_with(b"#")) {
             continue;
         }
         let mut messages = Vec::new();
-        let ok = match run_line(&words, &mut kernel, options, stdout, &mut messages) {
+        let result = words.and_then(|words| run_line(&words, &mut kernel, options, stdout, &mut messages));
+        let ok = match result {
             Ok(()) => true,
             Err(Error::Output(err)) if err.kind() == io::ErrorKind::BrokenPipe => return 0,
             Err(err) => {
@@ -98,8 +103,8 @@ fn run_line(
 }
 
 /// Splits a line into words at blanks; `"..."` and `'...'` quote a word
-/// that holds blanks (or is empty).
-pub fn split_words(line: &[u8]) -> Vec<OsString> {
+/// that holds blanks (or is empty). A quote left open is an error.
+pub fn split_words(line: &[u8]) -> Result<Vec<OsString>, Error> {
     let mut words = Vec::new();
     let mut word: Option<Vec<u8>> = None;
     let mut quote: Option<u8> = None;
@@ -115,8 +120,11 @@ pub fn split_words(line: &[u8]) -> Vec<OsString> {
             (None, b) => word.get_or_insert_with(Vec::new).push(b),
         }
     }
+    if quote.is_some() {
+        return Err(Error::UnterminatedQuote);
+    }
     words.extend(word.map(OsString::from_vec));
-    words
+    Ok(words)
 }
 
 #[cfg(test)]
@@ -124,7 +132,7 @@ mod tests {
     use super::*;
 
     fn words(line: &str) -> Vec<String> {
-        split_words(line.as_bytes()).into_iter().map(|w| w.into_string().unwrap()).collect()
+        split_words(line.as_bytes()).unwrap().into_iter().map(|w| w.into_string().unwrap()).collect()
     }
 
     #[test]
@@ -133,5 +141,6 @@ mod tests {
         assert_eq!(words("show \"a b\" ''"), ["show", "a b", ""]);
         assert_eq!(words("setfd br0 2\r"), ["setfd", "br0", "2"]);
         assert!(words("   ").is_empty());
+        assert!(split_words(b"addbr \"open").is_err());
     }
 }

@@ -229,6 +229,8 @@ pub enum Error {
     BatchWithCommand {
         name: Vec<u8>,
     },
+    /// A batch line leaves a quote open.
+    UnterminatedQuote,
     /// A batch line names no command we know.
     UnknownCommand {
         name: Vec<u8>,
@@ -335,6 +337,7 @@ impl Error {
             Error::BatchWithCommand { name } => {
                 join(&[b"with --batch the commands come from the file, not the command line (got ", &shown(name), b")"])
             }
+            Error::UnterminatedQuote => b"unterminated quote: close it with the same quote character".to_vec(),
             Error::UnknownCommand { name } => join(&[b"never heard of command [", name, b"]"]),
             Error::ArgumentCount { usage } => {
                 text(format!("Incorrect number of arguments for command\n{}", usage.trim_end()))
