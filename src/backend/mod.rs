@@ -34,8 +34,10 @@ pub enum PortSetting {
 pub trait Backend {
     /// The link called `name`, or `None` when there is no such device.
     fn link(&mut self, name: &IfName) -> Result<Option<Link>, Errno>;
-    /// Every link in the network namespace, in the kernel's order.
-    fn links(&mut self) -> Result<Vec<Link>, Errno>;
+    /// Every bridge, with its settings, any order.
+    fn bridges(&mut self) -> Result<Vec<Link>, Errno>;
+    /// Every port of every bridge (name, master, port settings), any order.
+    fn bridge_ports(&mut self) -> Result<Vec<Link>, Errno>;
     /// The links enslaved to `bridge` (its ports), any order.
     fn ports(&mut self, bridge: &Link) -> Result<Vec<Link>, Errno>;
     /// Creates a bridge; fails with EEXIST when the name is taken.
@@ -199,9 +201,17 @@ impl Backend for Kernel {
         Ok(link.map(|link| self.complete(link)))
     }
 
-    fn links(&mut self) -> Result<Vec<Link>, Errno> {
-        let links = self.read(|nl| nl.links(), |sysfs| sysfs.links())?;
-        Ok(links.into_iter().map(|link| self.complete(link)).collect())
+    fn bridges(&mut self) -> Result<Vec<Link>, Errno> {
+        let from_sysfs = |sysfs: &SysfsReader| Ok(sysfs.links()?.into_iter().filter(Link::is_bridge).collect());
+        let bridges = self.read(|nl| nl.bridges(), from_sysfs)?;
+        Ok(bridges.into_iter().map(|link| self.complete(link)).collect())
+    }
+
+    fn bridge_ports(&mut self) -> Result<Vec<Link>, Errno> {
+        let from_sysfs =
+            |sysfs: &SysfsReader| Ok(sysfs.links()?.into_iter().filter(|link| link.port.is_some()).collect());
+        let ports = self.read(|nl| nl.bridge_ports(), from_sysfs)?;
+        Ok(ports.into_iter().map(|link| self.complete(link)).collect())
     }
 
     fn ports(&mut self, bridge: &Link) -> Result<Vec<Link>, Errno> {

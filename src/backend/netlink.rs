@@ -219,6 +219,19 @@ impl NetlinkBackend {
         Err(Errno(libc::EINTR))
     }
 
+    /// Every link in the network namespace, in the kernel's order.
+    pub fn links(&mut self) -> Result<Vec<Link>, Errno> {
+        let body = Self::link_dump_request(None)?;
+        self.dump(Rtm::Getlink, &body, Rtm::Newlink, &decode_link)
+    }
+
+    /// The RTM_GETLINK dump request for bridges only: the kernel filters by
+    /// kind (and flags the reply NLM_F_DUMP_FILTERED).
+    fn bridge_dump_request() -> Result<Ifinfomsg, Errno> {
+        let kind = nest(Ifla::from(uapi::IFLA_LINKINFO), vec![attr(uapi::IFLA_INFO_KIND, b"bridge\0")?])?;
+        ifinfomsg(uapi::AF_UNSPEC, 0, vec![ext_mask()?, kind])
+    }
+
     /// The RTM_GETLINK dump request, optionally limited to the ports of `master`.
     fn link_dump_request(master: Option<u32>) -> Result<Ifinfomsg, Errno> {
         let mut attrs = vec![ext_mask()?];
@@ -250,9 +263,22 @@ impl Backend for NetlinkBackend {
         }
     }
 
-    fn links(&mut self) -> Result<Vec<Link>, Errno> {
-        let body = Self::link_dump_request(None)?;
-        self.dump(Rtm::Getlink, &body, Rtm::Newlink, &decode_link)
+    fn bridges(&mut self) -> Result<Vec<Link>, Errno> {
+        let body = Self::bridge_dump_request()?;
+        let mut links = self.dump(Rtm::Getlink, &body, Rtm::Newlink, &decode_link)?;
+        // Kernels before 4.6 ignore the kind filter and send every link.
+        links.retain(Link::is_bridge);
+        Ok(links)
+    }
+
+    fn bridge_ports(&mut self) -> Result<Vec<Link>, Errno> {
+        // An AF_BRIDGE link dump has one short message per bridge port (name,
+        // master, IFLA_PROTINFO) and none for other links: far less for the
+        // kernel to fill than a full dump of every link.
+        let body = ifinfomsg(uapi::AF_BRIDGE, 0, vec![ext_mask()?])?;
+        let mut links = self.dump(Rtm::Getlink, &body, Rtm::Newlink, &decode_link)?;
+        links.retain(|link| link.master.is_some());
+        Ok(links)
     }
 
     fn ports(&mut self, bridge: &Link) -> Result<Vec<Link>, Errno> {
@@ -483,6 +509,8 @@ fn decode_link(payload: &[u8]) -> Option<Link> {
             uapi::IFLA_IFNAME => link.name = c_str(value).to_vec(),
             uapi::IFLA_MASTER => link.master = u32_at(value, 0).filter(|&master| master != 0),
             uapi::IFLA_LINKINFO => decode_linkinfo(value, &mut link),
+            // Only in AF_BRIDGE replies: the port's IFLA_BRPORT_* attributes.
+            uapi::IFLA_PROTINFO => link.port = Some(decode_port(value)),
             _ => {}
         }
     }
@@ -996,6 +1024,18 @@ mod tests {
         assert_eq!((port.path_cost, port.priority, port.hairpin, port.port_no), (1234, 7, true, 1));
         assert_eq!(port.port_id, 7 << 10 | 1);
         assert_eq!(ports[1].port.as_ref().map(|port| (port.port_no, port.hairpin)), Some((2, false)));
+        // The filtered dumps show uses: bridges only, and every bridge port with its settings.
+        let bridges = nl.bridges().unwrap();
+        assert_eq!(bridges.iter().map(|link| link.index).collect::<Vec<_>>(), [br.index]);
+        let fresh = nl.link(&ifname("br0")).unwrap().unwrap();
+        assert_eq!(bridges[0].bridge.as_ref().map(|b| b.bridge_id), fresh.bridge.as_ref().map(|b| b.bridge_id));
+        let mut all_ports = nl.bridge_ports().unwrap();
+        all_ports.sort_by_key(|link| link.index);
+        assert_eq!(
+            all_ports.iter().map(|link| (link.index, link.master)).collect::<Vec<_>>(),
+            [(v0, Some(br.index)), (v2, Some(br.index))]
+        );
+        assert_eq!(all_ports[0].port, ports[0].port);
         // A new namespace may also hold tunnel fallback devices (sit0, ...).
         let links = nl.links().unwrap();
         for name in ["lo", "br0", "v0", "v1", "v2", "v3"] {

@@ -47,9 +47,14 @@ impl Backend for FakeKernel {
         Ok(self.links.iter().find(|l| l.name == name.as_bytes()).cloned())
     }
 
-    fn links(&mut self) -> Result<Vec<Link>, Errno> {
-        self.count("links");
-        Ok(self.links.clone())
+    fn bridges(&mut self) -> Result<Vec<Link>, Errno> {
+        self.count("bridges");
+        Ok(self.links.iter().filter(|l| l.is_bridge()).cloned().collect())
+    }
+
+    fn bridge_ports(&mut self) -> Result<Vec<Link>, Errno> {
+        self.count("bridge_ports");
+        Ok(self.links.iter().filter(|l| l.port.is_some()).cloned().collect())
     }
 
     fn ports(&mut self, bridge: &Link) -> Result<Vec<Link>, Errno> {

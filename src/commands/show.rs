@@ -59,7 +59,9 @@ pub fn show(
 fn show_all(backend: &mut dyn Backend, style: &OutputStyle, out: &mut dyn Write) -> Result<(), Error> {
     // The original could always list /sys/class/net; when we cannot ask
     // the kernel at all, saying so beats printing what looks like no bridges.
-    let links = backend.links().map_err(Error::ListBridges)?;
+    // Two filtered dumps (bridges, then bridge ports) instead of every link.
+    let mut links = backend.bridges().map_err(Error::ListBridges)?;
+    links.extend(backend.bridge_ports().map_err(Error::ListBridges)?);
     let mut views = bridge_views(links);
     views.sort_by(|a, b| a.link.name.cmp(&b.link.name));
     if style.json {
