@@ -90,11 +90,7 @@ fn run_line(
     };
     match look_up(name, args) {
         Lookup::Unknown(name) => Err(Error::UnknownCommand { name: cli::bytes(name).to_vec() }),
-        Lookup::TooFewArguments(spec) => {
-            let mut usage = Vec::new();
-            let _ = writeln!(usage, "Usage: brctl {} {}", spec.name, spec.synopsis);
-            Err(Error::ArgumentCount { usage: String::from_utf8_lossy(&usage).into_owned() })
-        }
+        Lookup::TooFewArguments(spec) => Err(Error::ArgumentCount { usage: spec.usage() }),
         Lookup::Found(spec, args) => {
             let command = Command::parse(spec, args)?;
             execute(command, kernel, options, stdout, messages)

@@ -57,7 +57,14 @@ pub fn write_help(out: &mut dyn Write) -> io::Result<()> {
 
 pub fn write_usage(out: &mut dyn Write, spec: &CommandSpec) -> io::Result<()> {
     writeln!(out, "Incorrect number of arguments for command")?;
-    writeln!(out, "Usage: brctl {} {}", spec.name, spec.synopsis)
+    writeln!(out, "{}", spec.usage())
+}
+
+impl CommandSpec {
+    /// `Usage: brctl <name> <synopsis>`, as the original prints it (no newline).
+    pub fn usage(&self) -> String {
+        format!("Usage: brctl {} {}", self.name, self.synopsis)
+    }
 }
 
 /// One option of ours: the original's `-h` and `-V` and our additions,

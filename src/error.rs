@@ -339,9 +339,7 @@ impl Error {
             }
             Error::UnterminatedQuote => b"unterminated quote: close it with the same quote character".to_vec(),
             Error::UnknownCommand { name } => join(&[b"never heard of command [", name, b"]"]),
-            Error::ArgumentCount { usage } => {
-                text(format!("Incorrect number of arguments for command\n{}", usage.trim_end()))
-            }
+            Error::ArgumentCount { usage } => text(format!("Incorrect number of arguments for command\n{usage}")),
             Error::BadBackend { value } => {
                 join(&[b"BRCTL_BACKEND=", &shown(value), b" is not valid: use auto, netlink or sysfs"])
             }

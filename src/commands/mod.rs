@@ -99,6 +99,10 @@ impl Command {
     /// Validates the arguments of `spec` (at least `spec.min_args` of them;
     /// extra ones are ignored where the original ignores them).
     pub fn parse(spec: &CommandSpec, args: &[OsString]) -> Result<Command, Error> {
+        // Every index below is under the command's minimum argument count.
+        if args.len() < spec.min_args {
+            return Err(Error::ArgumentCount { usage: spec.usage() });
+        }
         let arg = |i: usize| &args[i];
         let bridge_time = |knob, make: fn(u32) -> BridgeSetting| -> Result<Command, Error> {
             let bridge = name(arg(0))?;
