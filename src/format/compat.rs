@@ -147,6 +147,12 @@ fn write_showstp_port(out: &mut dyn Write, port: &Link) -> io::Result<()> {
     out.write_all(b"\n\n")
 }
 
+/// A MAC address as showmacs prints it (`0a:bb:cc:00:00:01`), for the
+/// formats that read the same values.
+pub fn mac_text(m: &[u8; 6]) -> String {
+    format!("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m[0], m[1], m[2], m[3], m[4], m[5])
+}
+
 pub fn write_showmacs_header(out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"port no\tmac addr\t\tis local?\tageing timer\n")
 }

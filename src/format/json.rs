@@ -67,8 +67,7 @@ pub fn showmacs<'a>(entries: &[FdbEntry], port_name: impl Fn(u16) -> Option<&'a 
         entries
             .iter()
             .map(|entry| {
-                let m = entry.mac;
-                let mac = format!("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m[0], m[1], m[2], m[3], m[4], m[5]);
+                let mac = compat::mac_text(&entry.mac);
                 let mut fields = vec![
                     ("port_no", Json::number(entry.port_no)),
                     ("mac_addr", Json::String(mac)),

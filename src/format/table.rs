@@ -19,11 +19,10 @@ pub fn write_showmacs_details<'a>(
     let mut builder = Builder::default();
     builder.push_record(["port no", "mac addr", "is local?", "ageing timer", "interface", "vlan", "flags"]);
     for entry in entries {
-        let m = entry.mac;
         let (secs, hundredths) = compat::timer_parts(entry.ageing_timer.into());
         builder.push_record([
             entry.port_no.to_string(),
-            format!("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m[0], m[1], m[2], m[3], m[4], m[5]),
+            compat::mac_text(&entry.mac),
             if entry.is_local() { "yes" } else { "no" }.to_string(),
             format!("{secs}.{hundredths:02}"),
             String::from_utf8_lossy(port_name(entry.port_no).unwrap_or_default()).into_owned(),
