@@ -76,10 +76,12 @@ pub struct Link {
     pub up: bool,
     /// IFF_LOOPBACK is set.
     pub loopback: bool,
-    /// Present when the link is a bridge (IFLA_INFO_KIND "bridge").
-    pub bridge: Option<BridgeInfo>,
+    /// Present when the link is a bridge (IFLA_INFO_KIND "bridge"). Boxed,
+    /// as is `port`, so that a Link stays small: `show` holds thousands,
+    /// and every page of memory a run touches costs a page fault.
+    pub bridge: Option<Box<BridgeInfo>>,
     /// Present when the link is a bridge port (IFLA_INFO_SLAVE_KIND "bridge").
-    pub port: Option<PortInfo>,
+    pub port: Option<Box<PortInfo>>,
     /// The source said this is a bridge or a port but not its details
     /// (netlink on kernels without IFLA_INFO_DATA): read them elsewhere.
     pub details_missing: bool,
@@ -171,8 +173,9 @@ impl FdbFlags {
 /// A bridge and its ports, ports sorted by name bytes, as `show` and `showstp` print them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BridgeView {
+    /// The bridge's link; its settings are moved out into `info`.
     pub link: Link,
-    pub info: BridgeInfo,
+    pub info: Box<BridgeInfo>,
     pub ports: Vec<Link>,
 }
 

@@ -165,8 +165,8 @@ impl SysfsReader {
             master: read_int(&dir.join("master").join("ifindex")).map(|index| index as u32),
             up: flags & IFF_UP != 0,
             loopback: flags & IFF_LOOPBACK != 0,
-            bridge: bridge_dir.is_dir().then(|| read_bridge(&bridge_dir)),
-            port: port_dir.is_dir().then(|| read_port(&port_dir)),
+            bridge: bridge_dir.is_dir().then(|| Box::new(read_bridge(&bridge_dir))),
+            port: port_dir.is_dir().then(|| Box::new(read_port(&port_dir))),
             details_missing: false,
         };
         // Missing attributes read as 0, so a device deleted while we read
@@ -601,8 +601,8 @@ mod tests {
         assert_eq!(link.index, 5);
         assert!(link.up && !link.loopback && link.port.is_none() && link.master.is_none());
         assert_eq!(
-            link.bridge,
-            Some(BridgeInfo {
+            link.bridge.as_deref(),
+            Some(&BridgeInfo {
                 bridge_id: id(0x8000, [2, 0, 0, 0, 0, 1]),
                 designated_root: id(0x1000, [2, 0, 0, 0, 0, 0x0b]),
                 root_port: 3,
@@ -633,8 +633,8 @@ mod tests {
         assert_eq!(link.master, Some(5));
         assert!(link.up && link.bridge.is_none());
         assert_eq!(
-            link.port,
-            Some(PortInfo {
+            link.port.as_deref(),
+            Some(&PortInfo {
                 port_no: 0x101,
                 port_id: 0x8101,
                 state: 3,
@@ -715,9 +715,9 @@ mod tests {
         let reader = tree.reader();
         let br0 = reader.link(&name(b"br0")).unwrap().unwrap();
         assert!(!br0.up && !br0.loopback);
-        assert_eq!(br0.bridge, Some(BridgeInfo { stp_state: 1, ..BridgeInfo::default() }));
+        assert_eq!(br0.bridge.as_deref(), Some(&BridgeInfo { stp_state: 1, ..BridgeInfo::default() }));
         let v0 = reader.link(&name(b"v0")).unwrap().unwrap();
-        assert_eq!(v0.port, Some(PortInfo::default()));
+        assert_eq!(v0.port.as_deref(), Some(&PortInfo::default()));
         assert_eq!(v0.master, None);
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::backend::{Backend, BridgeSetting, PortSetting};
 use crate::error::Errno;
-use crate::model::{BridgeInfo, FdbEntry, Link, PortInfo};
+use crate::model::{FdbEntry, Link, PortInfo};
 use crate::values::IfName;
 
 #[derive(Default)]
@@ -18,14 +18,13 @@ pub struct FakeKernel {
 impl FakeKernel {
     /// A bridge `br0` with `ports` ports named p0, p1, ...
     pub fn bridge_with_ports(ports: u16) -> FakeKernel {
-        let mut links =
-            vec![Link { index: 1, name: b"br0".to_vec(), bridge: Some(BridgeInfo::default()), ..Link::default() }];
+        let mut links = vec![Link { index: 1, name: b"br0".to_vec(), bridge: Some(Box::default()), ..Link::default() }];
         for n in 0..ports {
             links.push(Link {
                 index: 2 + u32::from(n),
                 name: format!("p{n}").into_bytes(),
                 master: Some(1),
-                port: Some(PortInfo { port_no: n + 1, ..PortInfo::default() }),
+                port: Some(Box::new(PortInfo { port_no: n + 1, ..PortInfo::default() })),
                 ..Link::default()
             });
         }

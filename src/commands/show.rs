@@ -1,6 +1,5 @@
 //! show: the bridges and their ports.
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use crate::backend::Backend;
@@ -54,16 +53,14 @@ pub fn show(
     }
 }
 
-/// Every bridge from one dump of all links, in byte order of their names.
+/// Every bridge with its ports, in byte order of their names.
 /// With no bridges the text is nothing at all, not even the header.
 fn show_all(backend: &mut dyn Backend, style: &OutputStyle, out: &mut dyn Write) -> Result<(), Error> {
     // The original could always list /sys/class/net; when we cannot ask
     // the kernel at all, saying so beats printing what looks like no bridges.
-    // Two filtered dumps (bridges, then bridge ports) instead of every link.
-    let mut links = backend.bridges().map_err(Error::ListBridges)?;
-    links.extend(backend.bridge_ports().map_err(Error::ListBridges)?);
-    let mut views = bridge_views(links);
-    views.sort_by(|a, b| a.link.name.cmp(&b.link.name));
+    // Two filtered dumps (bridges, bridge ports) instead of every link.
+    let (bridges, ports) = backend.bridges_and_ports().map_err(Error::ListBridges)?;
+    let views = bridge_views(bridges, ports);
     if style.json {
         json::write(out, &json::show(&views), style.pretty)?;
         return Ok(());
@@ -78,26 +75,28 @@ fn show_all(backend: &mut dyn Backend, style: &OutputStyle, out: &mut dyn Write)
     Ok(())
 }
 
-/// Groups a dump of links into bridges with their ports, ports sorted:
-/// one pass over the links, however many bridges there are.
-pub fn bridge_views(links: Vec<Link>) -> Vec<BridgeView> {
-    let mut ports_of: HashMap<u32, Vec<Link>> = HashMap::new();
-    let mut bridges = Vec::new();
-    for link in links {
-        if link.bridge.is_some() {
-            bridges.push(link);
-        } else if let Some(master) = link.master {
-            ports_of.entry(master).or_default().push(link);
-        }
-    }
-    bridges
+/// Puts each bridge together with its ports: bridges in byte order of their
+/// names, each one's ports likewise. Both lists are sorted by ifindex and
+/// joined in one pass; links that are neither are left out.
+pub fn bridge_views(mut bridges: Vec<Link>, mut ports: Vec<Link>) -> Vec<BridgeView> {
+    bridges.retain(Link::is_bridge);
+    bridges.sort_unstable_by_key(|link| link.index);
+    ports.retain(|link| link.master.is_some() && !link.is_bridge());
+    ports.sort_unstable_by(|a, b| (a.master, &a.name).cmp(&(b.master, &b.name)));
+    let mut ports = ports.into_iter().peekable();
+    let mut views: Vec<BridgeView> = bridges
         .into_iter()
-        .filter_map(|link| {
-            let info = link.bridge.clone()?;
-            let ports = sorted_ports(ports_of.remove(&link.index).unwrap_or_default());
-            Some(BridgeView { link, info, ports })
+        .filter_map(|mut link| {
+            let info = link.bridge.take()?;
+            let index = Some(link.index);
+            // Ports of masters that are not bridges (bonds, say) come first.
+            while ports.next_if(|port| port.master < index).is_some() {}
+            let mine = std::iter::from_fn(|| ports.next_if(|port| port.master == index)).collect();
+            Some(BridgeView { link, info, ports: mine })
         })
-        .collect()
+        .collect();
+    views.sort_unstable_by(|a, b| a.link.name.cmp(&b.link.name));
+    views
 }
 
 fn sorted_ports(mut ports: Vec<Link>) -> Vec<Link> {
@@ -113,31 +112,25 @@ pub fn view_of(backend: &mut dyn Backend, name: &IfName) -> Result<BridgeView, E
         Errno::ENODEV => Error::NoSuchBridge { name: bytes() },
         errno => Error::ReadBridge { name: bytes(), errno },
     };
-    let link = backend.link(name).map_err(unreadable)?.ok_or_else(|| Error::NoSuchBridge { name: bytes() })?;
-    let Some(info) = link.bridge.clone() else {
+    let mut link = backend.link(name).map_err(unreadable)?.ok_or_else(|| Error::NoSuchBridge { name: bytes() })?;
+    if !link.is_bridge() {
         return Err(Error::NotABridge { name: bytes() });
-    };
+    }
     let ports = backend.ports(&link).map_err(unreadable)?;
+    let info = link.bridge.take().unwrap_or_default();
     Ok(BridgeView { link, info, ports: sorted_ports(ports) })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::BridgeInfo;
 
     fn link(index: u32, name: &str, master: Option<u32>, bridge: bool) -> Link {
-        Link {
-            index,
-            name: name.as_bytes().to_vec(),
-            master,
-            bridge: bridge.then(BridgeInfo::default),
-            ..Link::default()
-        }
+        Link { index, name: name.as_bytes().to_vec(), master, bridge: bridge.then(Box::default), ..Link::default() }
     }
 
     #[test]
-    fn a_dump_groups_into_bridges_with_sorted_ports() {
+    fn a_dump_groups_into_sorted_bridges_with_sorted_ports() {
         let links = vec![
             link(1, "lo", None, false),
             link(2, "v2", Some(5), false),
@@ -146,10 +139,12 @@ mod tests {
             link(5, "br0", Some(9), true),
             link(6, "Z0", Some(5), false),
             link(7, "bond-port", Some(8), false),
+            link(8, "vrf-port", Some(1), false),
         ];
-        let views = bridge_views(links);
+        // Each list may carry links of the other kind; they are left out.
+        let views = bridge_views(links.clone(), links);
         let names: Vec<(&[u8], Vec<&[u8]>)> =
             views.iter().map(|v| (&v.link.name[..], v.ports.iter().map(|p| &p.name[..]).collect())).collect();
-        assert_eq!(names, vec![(&b"br1"[..], vec![]), (&b"br0"[..], vec![&b"Z0"[..], b"v10", b"v2"])]);
+        assert_eq!(names, vec![(&b"br0"[..], vec![&b"Z0"[..], b"v10", b"v2"]), (&b"br1"[..], vec![])]);
     }
 }

@@ -191,7 +191,7 @@ mod tests {
             stp_state: stp,
             ..BridgeInfo::default()
         };
-        BridgeView { link: link(name), info, ports: ports.iter().map(|p| link(p)).collect() }
+        BridgeView { link: link(name), info: Box::new(info), ports: ports.iter().map(|p| link(p)).collect() }
     }
 
     fn render(views: &[BridgeView]) -> String {
@@ -233,7 +233,7 @@ mod tests {
         };
         let port = |name: &str, no: u16, cost: u32, state: u8, fd_timer: u64, hairpin: bool| Link {
             name: name.as_bytes().to_vec(),
-            port: Some(PortInfo {
+            port: Some(Box::new(PortInfo {
                 port_no: no,
                 port_id: 0x8000 | no,
                 state,
@@ -244,12 +244,12 @@ mod tests {
                 forward_delay_timer: fd_timer,
                 hairpin,
                 ..PortInfo::default()
-            }),
+            })),
             ..Link::default()
         };
         let view = BridgeView {
             link: link("br0"),
-            info,
+            info: Box::new(info),
             ports: vec![port("v0", 1, 250, 3, 1399, false), port("v1", 2, 2, 0, 0, true)],
         };
         let mut out = Vec::new();

@@ -230,11 +230,11 @@ mod tests {
     fn show_lists_bridges_with_ids_as_strings() {
         let view = BridgeView {
             link: Link { name: b"br0".to_vec(), ..Link::default() },
-            info: BridgeInfo {
+            info: Box::new(BridgeInfo {
                 bridge_id: BridgeId { priority: 0x8000, mac: [2, 0, 0, 0, 0, 0x10] },
                 stp_state: 1,
                 ..BridgeInfo::default()
-            },
+            }),
             ports: vec![Link { name: b"v0".to_vec(), ..Link::default() }],
         };
         assert_eq!(
