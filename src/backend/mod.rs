@@ -38,11 +38,6 @@ pub trait Backend {
     fn bridges(&mut self) -> Result<Vec<Link>, Errno>;
     /// Every port of every bridge (name, master, port settings), any order.
     fn bridge_ports(&mut self) -> Result<Vec<Link>, Errno>;
-    /// `bridges()` and `bridge_ports()` together, which a backend may read
-    /// side by side.
-    fn bridges_and_ports(&mut self) -> Result<(Vec<Link>, Vec<Link>), Errno> {
-        Ok((self.bridges()?, self.bridge_ports()?))
-    }
     /// The links enslaved to `bridge` (its ports), any order.
     fn ports(&mut self, bridge: &Link) -> Result<Vec<Link>, Errno>;
     /// Creates a bridge; fails with EEXIST when the name is taken.
@@ -217,20 +212,6 @@ impl Backend for Kernel {
             |sysfs: &SysfsReader| Ok(sysfs.links()?.into_iter().filter(|link| link.port.is_some()).collect());
         let ports = self.read(|nl| nl.bridge_ports(), from_sysfs)?;
         Ok(ports.into_iter().map(|link| self.complete(link)).collect())
-    }
-
-    fn bridges_and_ports(&mut self) -> Result<(Vec<Link>, Vec<Link>), Errno> {
-        let both = self.read(|nl| nl.bridges_and_ports(), |_| Err(Errno::EOPNOTSUPP));
-        match both {
-            Ok((bridges, ports)) => Ok((
-                bridges.into_iter().map(|link| self.complete(link)).collect(),
-                ports.into_iter().map(|link| self.complete(link)).collect(),
-            )),
-            // sysfs, or netlink failed under auto: one read after the other,
-            // each with its own fallback.
-            Err(_) if self.reads != BackendChoice::Netlink => Ok((self.bridges()?, self.bridge_ports()?)),
-            Err(errno) => Err(errno),
-        }
     }
 
     fn ports(&mut self, bridge: &Link) -> Result<Vec<Link>, Errno> {

@@ -115,9 +115,6 @@ const DUMP_ATTEMPTS: usize = 8;
 /// leaves room, and pages the kernel never writes are never touched.
 const RECEIVE_BUFFER: usize = 64 * 1024;
 
-/// The second thread of `bridges_and_ports` only receives and decodes.
-const PORTS_THREAD_STACK: usize = 128 * 1024;
-
 /// Netlink message header fields (linux/netlink.h).
 const NLMSG_HDRLEN: usize = 16;
 const NLMSG_NOOP: u16 = 1;
@@ -251,36 +248,17 @@ impl NetlinkBackend {
         let reply = u16::from(reply);
         for _ in 0..DUMP_ATTEMPTS {
             let mut items = Vec::new();
-            let interrupted = self.exchange(ty, Answer::Dump, NlmF::empty(), body.clone(), &mut |kind, payload| {
+            let mut each = |kind, payload: &[u8]| {
                 if kind == reply {
                     items.extend(decode(payload));
                 }
-            })?;
+            };
+            let interrupted = self.exchange(ty, Answer::Dump, NlmF::empty(), body.clone(), &mut each)?;
             if !interrupted {
                 return Ok(items);
             }
         }
         Err(Errno(libc::EINTR))
-    }
-
-    /// Every bridge and every bridge port, the two dumps side by side: the
-    /// ports over a second socket on a second thread. The kernel fills one
-    /// dump at a time (both hold rtnl_lock), but each side decodes its
-    /// replies while the kernel fills the other's, so the wall time is
-    /// about the kernel's alone.
-    pub fn bridges_and_ports(&mut self) -> Result<(Vec<Link>, Vec<Link>), Errno> {
-        std::thread::scope(|scope| {
-            let ports = std::thread::Builder::new()
-                .stack_size(PORTS_THREAD_STACK)
-                .spawn_scoped(scope, || NetlinkBackend::new()?.bridge_ports());
-            let bridges = self.bridges();
-            let ports = match ports {
-                Ok(thread) => thread.join().unwrap_or(Err(Errno(libc::EIO))),
-                // No thread to be had: the same dump, one after the other.
-                Err(_) => self.bridge_ports(),
-            };
-            Ok((bridges?, ports?))
-        })
     }
 
     /// Every link in the network namespace, in the kernel's order.
@@ -315,11 +293,12 @@ impl Backend for NetlinkBackend {
         )?;
         let newlink = u16::from(Rtm::Newlink);
         let mut found = None;
-        let result = self.exchange(Rtm::Getlink, Answer::One, NlmF::empty(), body, &mut |kind, payload| {
+        let mut each = |kind, payload: &[u8]| {
             if kind == newlink && found.is_none() {
                 found = decode_link(payload);
             }
-        });
+        };
+        let result = self.exchange(Rtm::Getlink, Answer::One, NlmF::empty(), body, &mut each);
         match result {
             Ok(_) => Ok(found),
             Err(Errno::ENODEV) => Ok(None),

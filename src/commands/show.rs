@@ -59,7 +59,8 @@ fn show_all(backend: &mut dyn Backend, style: &OutputStyle, out: &mut dyn Write)
     // The original could always list /sys/class/net; when we cannot ask
     // the kernel at all, saying so beats printing what looks like no bridges.
     // Two filtered dumps (bridges, bridge ports) instead of every link.
-    let (bridges, ports) = backend.bridges_and_ports().map_err(Error::ListBridges)?;
+    let bridges = backend.bridges().map_err(Error::ListBridges)?;
+    let ports = backend.bridge_ports().map_err(Error::ListBridges)?;
     let views = bridge_views(bridges, ports);
     if style.json {
         json::write(out, &json::show(&views), style.pretty)?;
