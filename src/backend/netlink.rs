@@ -517,15 +517,16 @@ impl<'a> Iterator for Attrs<'a> {
     type Item = (u16, &'a [u8]);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let bytes = self.0;
-        let len = usize::from(u16::from_ne_bytes([*bytes.first()?, *bytes.get(1)?]));
-        let ty = u16::from_ne_bytes([*bytes.get(2)?, *bytes.get(3)?]) & uapi::NLA_TYPE_MASK;
-        let Some(payload) = bytes.get(4..len) else {
+        let ([l0, l1, t0, t1], rest) = self.0.split_first_chunk::<4>()?;
+        let len = usize::from(u16::from_ne_bytes([*l0, *l1]));
+        let ty = u16::from_ne_bytes([*t0, *t1]) & uapi::NLA_TYPE_MASK;
+        // A length below the header's own 4 bytes wraps to a huge one: no payload.
+        let Some(payload) = rest.get(..len.wrapping_sub(4)) else {
             self.0 = &[];
             return None;
         };
         // Attributes are padded to 4 bytes; the last one may lack its padding.
-        self.0 = bytes.get(len.next_multiple_of(4)..).unwrap_or(&[]);
+        self.0 = self.0.get(len.next_multiple_of(4)..).unwrap_or(&[]);
         Some((ty, payload))
     }
 }
