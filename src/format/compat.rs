@@ -6,8 +6,93 @@ use crate::model::{BridgeId, BridgeView, FdbEntry, Link};
 
 /// `8000.020000000001`: priority, a dot, the MAC, all lowercase hex.
 pub fn write_bridge_id(out: &mut dyn Write, id: &BridgeId) -> io::Result<()> {
-    let m = id.mac;
-    write!(out, "{:04x}.{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}", id.priority, m[0], m[1], m[2], m[3], m[4], m[5])
+    let mut line = Line::default();
+    let [high, low] = id.priority.to_be_bytes();
+    line.push_hex(high);
+    line.push_hex(low);
+    line.push(b".");
+    for byte in id.mac {
+        line.push_hex(byte);
+    }
+    out.write_all(line.as_bytes())
+}
+
+/// A line assembled on the stack and written with one call: the rows that
+/// are printed by the ten thousand (showmacs) are built without `fmt`,
+/// whose machinery was most of showmacs' own time.
+struct Line {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl Default for Line {
+    fn default() -> Line {
+        Line { bytes: [0; 64], len: 0 }
+    }
+}
+
+impl Line {
+    /// Appends `bytes`; what would not fit is left out (no row comes near).
+    fn push(&mut self, bytes: &[u8]) {
+        let end = self.len.saturating_add(bytes.len());
+        if let Some(room) = self.bytes.get_mut(self.len..end) {
+            room.copy_from_slice(bytes);
+            self.len = end;
+        }
+    }
+
+    /// Two lowercase hex digits, as `%02x`.
+    fn push_hex(&mut self, byte: u8) {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        self.push(&[DIGITS[usize::from(byte >> 4)], DIGITS[usize::from(byte & 15)]]);
+    }
+
+    /// A decimal number right-aligned in at least `width` columns, as `%*i`.
+    fn push_decimal(&mut self, value: i64, width: usize) {
+        let mut digits = [b' '; 20];
+        let mut rest = value.unsigned_abs();
+        let mut start = digits.len();
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        if value < 0 {
+            start -= 1;
+            digits[start] = b'-';
+        }
+        for _ in digits.len() - start..width {
+            self.push(b" ");
+        }
+        self.push(&digits[start..]);
+    }
+
+    /// A timer as `%4i.%.2i` (see `write_timer`).
+    fn push_timer(&mut self, centisecs: u64) {
+        let (secs, hundredths) = timer_parts(centisecs);
+        self.push_decimal(secs.into(), 4);
+        self.push(b".");
+        // Always 0..=99: what is left of a second, in hundredths.
+        let hundredths = hundredths.clamp(0, 99) as u8;
+        self.push(&[b'0' + hundredths / 10, b'0' + hundredths % 10]);
+    }
+
+    /// `02:00:00:00:00:01`.
+    fn push_mac(&mut self, mac: &[u8; 6]) {
+        for (i, byte) in mac.iter().enumerate() {
+            if i > 0 {
+                self.push(b":");
+            }
+            self.push_hex(*byte);
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
 }
 
 pub fn write_show_header(out: &mut dyn Write) -> io::Result<()> {
@@ -41,8 +126,9 @@ pub fn as_sysfs_int(value: u64) -> i32 {
 /// arithmetic: the value is taken as unsigned long, times 10000 µs,
 /// wrapping, then split into seconds and hundredths cut to C ints.
 pub fn write_timer(out: &mut dyn Write, centisecs: u64) -> io::Result<()> {
-    let (secs, hundredths) = timer_parts(centisecs);
-    write!(out, "{secs:4}.{hundredths:02}")
+    let mut line = Line::default();
+    line.push_timer(centisecs);
+    out.write_all(line.as_bytes())
 }
 
 /// Seconds and hundredths as the original prints a timer (see write_timer).
@@ -149,8 +235,10 @@ fn write_showstp_port(out: &mut dyn Write, port: &Link) -> io::Result<()> {
 
 /// A MAC address as showmacs prints it (`0a:bb:cc:00:00:01`), for the
 /// formats that read the same values.
-pub fn mac_text(m: &[u8; 6]) -> String {
-    format!("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m[0], m[1], m[2], m[3], m[4], m[5])
+pub fn mac_text(mac: &[u8; 6]) -> String {
+    let mut line = Line::default();
+    line.push_mac(mac);
+    String::from_utf8_lossy(line.as_bytes()).into_owned()
 }
 
 pub fn write_showmacs_header(out: &mut dyn Write) -> io::Result<()> {
@@ -159,21 +247,15 @@ pub fn write_showmacs_header(out: &mut dyn Write) -> io::Result<()> {
 
 /// One FDB row; the port number is the true one (D5).
 pub fn write_showmacs_row(out: &mut dyn Write, entry: &FdbEntry) -> io::Result<()> {
-    let m = entry.mac;
-    write!(
-        out,
-        "{:3}\t{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}\t{}\t\t",
-        entry.port_no,
-        m[0],
-        m[1],
-        m[2],
-        m[3],
-        m[4],
-        m[5],
-        if entry.is_local() { "yes" } else { "no" }
-    )?;
-    write_timer(out, entry.ageing_timer.into())?;
-    out.write_all(b"\n")
+    // "%3i\t%.2x:..:%.2x\t%s\t\t" then the timer.
+    let mut line = Line::default();
+    line.push_decimal(entry.port_no.into(), 3);
+    line.push(b"\t");
+    line.push_mac(&entry.mac);
+    line.push(if entry.is_local() { b"\tyes\t\t" } else { b"\tno\t\t" });
+    line.push_timer(entry.ageing_timer.into());
+    line.push(b"\n");
+    out.write_all(line.as_bytes())
 }
 
 #[cfg(test)]
@@ -326,6 +408,32 @@ mod timer_tests {
         let mut out = Vec::new();
         write_sysfs_timer(&mut out, sysfs).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn lines_print_what_printf_would() {
+        let extremes = [i64::MIN, i64::from(i32::MIN), -1000, -1, 0, 1, 9, 10, 99, 100, 999, 1000, 65535, i64::MAX];
+        for value in extremes {
+            for width in [0, 3, 4, 25] {
+                let mut line = Line::default();
+                line.push_decimal(value, width);
+                assert_eq!(line.as_bytes(), format!("{value:width$}").as_bytes());
+            }
+        }
+        for centisecs in [0, 1, 99, 100, 1399, 9998, 2147483648, 1844674407370, u64::MAX] {
+            let (secs, hundredths) = timer_parts(centisecs);
+            let mut out = Vec::new();
+            write_timer(&mut out, centisecs).unwrap();
+            assert_eq!(out, format!("{secs:4}.{hundredths:02}").as_bytes(), "{centisecs}");
+        }
+        for mac in [[0; 6], [0xff; 6], [2, 0x1a, 0xb0, 0x9c, 0, 0x0f]] {
+            let m = mac;
+            let expected = format!("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m[0], m[1], m[2], m[3], m[4], m[5]);
+            assert_eq!(mac_text(&mac), expected);
+            let mut out = Vec::new();
+            write_bridge_id(&mut out, &BridgeId { priority: 0x0a0f, mac }).unwrap();
+            assert_eq!(out, format!("0a0f.{}", expected.replace(':', "")).as_bytes());
+        }
     }
 
     #[test]
