@@ -155,9 +155,8 @@ impl NetlinkBackend {
 
     /// Sends one request (with `extra` flags, such as CREATE) and feeds every
     /// reply message (type and payload) to `each` until the request is
-    /// answered as `answer` says. A kernel error
-    /// becomes its errno. Returns whether the kernel flagged the dump as
-    /// interrupted.
+    /// answered as `answer` says. A kernel error becomes its errno. Returns
+    /// whether the kernel flagged the dump as interrupted.
     fn exchange(
         &mut self,
         ty: Rtm,
@@ -189,8 +188,11 @@ impl NetlinkBackend {
             // MSG_TRUNC makes the kernel say how long the datagram really
             // was, so a reply that did not fit is an error, not a misreading.
             let (length, _) = self.socket.recv(&mut self.buffer[..], Msg::TRUNC).map_err(io_errno)?;
-            if length == 0 || length > self.buffer.len() {
+            if length > self.buffer.len() {
                 return Err(Errno(libc::EMSGSIZE));
+            }
+            if length == 0 {
+                return Err(Errno(libc::EIO));
             }
             let mut rest = &self.buffer[..length];
             while let Some((header, payload, next)) = split_message(rest) {
@@ -992,6 +994,32 @@ mod tests {
             assert_eq!(info[1].0, uapi::IFLA_INFO_DATA);
             assert_eq!(Attrs(info[1].1).collect::<Vec<_>>(), vec![(ty, &payload[..])]);
         }
+    }
+
+    #[test]
+    fn datagrams_split_into_aligned_messages() {
+        let message = |ty: u16, seq: u32, payload: &[u8]| {
+            let mut bytes = (16 + payload.len() as u32).to_ne_bytes().to_vec();
+            bytes.extend(ty.to_ne_bytes());
+            bytes.extend(0u16.to_ne_bytes());
+            bytes.extend(seq.to_ne_bytes());
+            bytes.extend(0u32.to_ne_bytes());
+            bytes.extend(payload);
+            bytes.resize(bytes.len().next_multiple_of(4), 0);
+            bytes
+        };
+        let mut datagram = message(16, 7, b"abcde");
+        datagram.extend(message(NLMSG_DONE, 7, &0i32.to_ne_bytes()));
+        let (first, payload, rest) = split_message(&datagram).unwrap();
+        assert_eq!((first.ty, first.seq, payload), (16, 7, &b"abcde"[..]));
+        let (done, payload, rest) = split_message(rest).unwrap();
+        assert_eq!((done.ty, payload, rest.len()), (NLMSG_DONE, &[0u8; 4][..], 0));
+        // Too short for a header, a length below it, a length beyond the datagram.
+        assert!(split_message(&datagram[..15]).is_none());
+        let mut short = datagram.clone();
+        short[..4].copy_from_slice(&8u32.to_ne_bytes());
+        assert!(split_message(&short).is_none());
+        assert!(split_message(&datagram[..20]).is_none());
     }
 
     #[test]
