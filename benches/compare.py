@@ -173,12 +173,12 @@ def run_once(cmd, fresh=False, check=None):
     if p.returncode != 0:
         raise BenchError(f"runstat failed ({p.returncode}): {errtext[:300]}")
     with open(res) as f:
-        ns, rss, status, check_status = (int(x) for x in f.read().split())
+        ns, rss, status, check_status, user_ns = (int(x) for x in f.read().split())
     if status != 0:
         raise BenchError(f"exit status {status}: {errtext[:300]}")
     if check_status != 0:
         raise BenchError(f"check `{check}` failed ({check_status}): {errtext[:300]}")
-    return ns, rss
+    return ns, rss, user_ns
 
 
 def measure(scenario, idx, size, label, progs, reps, warmup=True, fresh=False, note=""):
@@ -186,6 +186,7 @@ def measure(scenario, idx, size, label, progs, reps, warmup=True, fresh=False, n
     keys = [k for k in PROGS if k in progs]
     times = {k: [] for k in keys}
     rss = {k: [] for k in keys}
+    user = {k: [] for k in keys}
     errors = {}
     waited = 0.0
     t_start = time.monotonic()
@@ -203,12 +204,13 @@ def measure(scenario, idx, size, label, progs, reps, warmup=True, fresh=False, n
             if fresh:
                 waited += wait_quiet(quiet=True)
             try:
-                ns, kb = run_once(progs[k][0], fresh, progs[k][1])
+                ns, kb, user_ns = run_once(progs[k][0], fresh, progs[k][1])
             except BenchError as e:
                 errors[k] = str(e)
                 continue
             times[k].append(ns)
             rss[k].append(kb)
+            user[k].append(user_ns)
     if fresh:
         waited += wait_quiet(quiet=True)
         note += f", {waited:.0f} s of it waiting for the kernel to tear the namespaces down"
@@ -222,7 +224,8 @@ def measure(scenario, idx, size, label, progs, reps, warmup=True, fresh=False, n
         if times[k]:
             med = statistics.median(times[k])
             entry = {"median_ns": med, "min_ns": min(times[k]), "max_ns": max(times[k]),
-                     "rss_kb": max(rss[k]), "runs": len(times[k]), "cmd": cmd}
+                     "rss_kb": max(rss[k]), "user_ns": statistics.median(user[k]), "runs": len(times[k]),
+                     "cmd": cmd}
             say(f"    {NAMES[k]:9} median {med / 1e6:9.2f} ms  (min {min(times[k]) / 1e6:.2f}, "
                 f"max {max(times[k]) / 1e6:.2f})  peak RSS {max(rss[k]):6d} KB   $ {cmd}")
         else:
@@ -498,11 +501,19 @@ def report():
                 x, y = a["progs"].get(k, {}).get("median_ns"), b["progs"].get(k, {}).get("median_ns")
                 parts.append(f"{NAMES[k]} x{y / x:.2f}" if x and y else f"{NAMES[k]} -")
             say(f"  {titles[s]:14} size x{b['size'] / a['size']:.2f}: " + ", ".join(parts))
+            # User CPU time is the program's own work, apart from the kernel's
+            # (which samples it by ticks: read it roughly).
+            users = []
+            for key in PROGS:
+                x, y = a["progs"].get(key, {}).get("user_ns"), b["progs"].get(key, {}).get("user_ns")
+                if x and y:
+                    users.append(f"{NAMES[key]} x{y / x:.2f} ({x / 1e6:.1f} -> {y / 1e6:.1f} ms)")
+            if users:
+                say(f"  {'':14} user CPU time: " + ", ".join(users))
             k = kernel.get(s, {})
             if 0 in k and 1 in k:
                 # The kernel restarts its FDB walk at the head for every 32 KB
-                # of reply, so its dump alone grows faster than the entries;
-                # what is left is ours.
+                # of reply, so its dump alone grows faster than the entries.
                 ka, kb = k[0]["median_ns"], k[1]["median_ns"]
                 say(f"  {'':14} the kernel's dump alone x{kb / ka:.2f} ({ka / 1e6:.1f} -> {kb / 1e6:.1f} ms, "
                     "timed apart from the programs)")

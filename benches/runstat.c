@@ -3,7 +3,9 @@
  *
  *   runstat -o RESULT [-n] [-c CHECK] -- COMMAND [ARG...]
  *
- * Writes "<elapsed_ns> <maxrss_kb> <exit_status> <check_status>" to RESULT.
+ * Writes "<elapsed_ns> <maxrss_kb> <exit_status> <check_status> <user_ns>" to
+ * RESULT; user_ns is the command's user CPU time (wait4's ru_utime): its own
+ * work, apart from what the kernel does for it.
  * The clock (CLOCK_MONOTONIC) starts just before fork() and stops when
  * wait4() returns; maxrss is wait4()'s ru_maxrss, the peak of the command
  * and of every process it waited for (a shell loop reports its largest run).
@@ -90,7 +92,8 @@ int main(int argc, char **argv) {
     }
     if (fresh) umount("/sys"); /* the mount pins the namespace: let it go at exit */
     long long ns = (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
-    fprintf(res, "%lld %ld %d %d\n", ns, ru.ru_maxrss, status_code(status), check_status);
+    long long user_ns = (long long)ru.ru_utime.tv_sec * 1000000000LL + ru.ru_utime.tv_usec * 1000LL;
+    fprintf(res, "%lld %ld %d %d %lld\n", ns, ru.ru_maxrss, status_code(status), check_status, user_ns);
     if (fclose(res) != 0) die(out);
     return 0;
 }
