@@ -2,9 +2,11 @@
 //!
 //! `main` is the C entry point rather than Rust's: brctl is run in shell
 //! loops, and Rust's runtime set-up (stack guard from /proc/self/maps, the
-//! signal stack, polling fds 0-2) is about a tenth of what a `show <bridge>`
-//! costs. The one part of it brctl relies on, ignoring SIGPIPE so that a
-//! reader going away is a write error (exit 0, see `brctl::run`), is done here.
+//! signal stack) is about a tenth of what a `show <bridge>` costs. The two
+//! parts of it brctl relies on are done here: standard descriptors that are
+//! closed are opened on /dev/null (else the netlink socket or the lock file
+//! would become "stdout"), and SIGPIPE is ignored so that a reader going away
+//! is a write error (exit 0, see `brctl::run`).
 #![no_main]
 
 use std::ffi::{c_char, c_int};
@@ -14,6 +16,16 @@ use std::io::{self, IsTerminal, Write};
 // arguments are not read here (std takes them from the C runtime itself).
 #[unsafe(no_mangle)]
 pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
+    for fd in 0..3 {
+        // SAFETY: F_GETFD only reads the descriptor table; a closed
+        // descriptor fails with EBADF. open() takes the lowest free
+        // descriptor, which is then `fd`; the path is a C string literal.
+        unsafe {
+            if libc::fcntl(fd, libc::F_GETFD) == -1 {
+                libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
+            }
+        }
+    }
     // SAFETY: setting a signal's disposition to SIG_IGN has no
     // preconditions; no other thread exists yet.
     unsafe {

@@ -89,6 +89,57 @@ fn a_reader_that_goes_away_ends_us_quietly() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// stdin, stdout and stderr closed
+
+/// With descriptors 0, 1 and 2 closed, brctl must not hand them out: the netlink socket or the
+/// lock file would then be "stdout", and output would go to the kernel or into the file.
+/// strace shows which descriptors the socket and the lock file get.
+#[test]
+fn closed_standard_descriptors_are_not_handed_out() {
+    let Ok(strace) = which("strace") else {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "strace is missing (.ci/run installs it)");
+        eprintln!("skipped: strace is not installed");
+        return;
+    };
+    let mut script = namespace::bridge("br0", 1);
+    script.push_str(&namespace::veth("v0", 0x0a));
+    script.push_str(
+        "ip link set v0 master br0
+",
+    );
+    for (tag, args) in [("show", "show"), ("showmacs", "showmacs br0"), ("addbr", "addbr br1")] {
+        script.push_str(&format!(
+            "sh -c \"exec 0<&- 1>&- 2>&-; exec {strace} -o '$W/{tag}.trace' -e trace=socket,openat brctl {args}\"\n\
+             echo $? >\"$W/{tag}.rc\"\n"
+        ));
+    }
+    let Some(out) = namespace::run("closed_standard_descriptors_are_not_handed_out", Sys::Sysfs, &script, 60) else {
+        return;
+    };
+    for tag in ["show", "showmacs", "addbr"] {
+        assert_eq!(out.text(&format!("{tag}.rc")).trim(), "0", "{tag}: exit status");
+        let trace = out.text(&format!("{tag}.trace"));
+        let handed_out: Vec<&str> = trace
+            .lines()
+            // What brctl itself opens (the dynamic loader's own opens come and go before main).
+            .filter(|line| line.starts_with("socket(") || line.contains("brctl.lock") || line.contains("\"/sys/"))
+            .filter(|line| line.rsplit(" = ").next().is_some_and(|fd| fd.trim().parse::<i32>().is_ok_and(|fd| fd <= 2)))
+            .collect();
+        assert!(handed_out.is_empty(), "{tag}: got a standard descriptor: {handed_out:?}\n{trace}");
+        assert!(trace.contains("socket(AF_NETLINK"), "{tag}: no netlink socket seen:\n{trace}");
+    }
+}
+
+/// The path of `program` on PATH.
+fn which(program: &str) -> Result<String, ()> {
+    let path = std::env::var("PATH").map_err(|_| ())?;
+    path.split(':')
+        .map(|dir| format!("{dir}/{program}"))
+        .find(|candidate| std::path::Path::new(candidate).is_file())
+        .ok_or(())
+}
+
+// ---------------------------------------------------------------------------------------------
 // stdout on /dev/full
 
 #[test]
