@@ -1,70 +1,32 @@
 //! The command line, as the original parses it: GNU getopt_long with
-//! `-h`/`--help` and `-V`/`--version`, then a command looked up by exact
-//! name with a minimum argument count. The command table lives here, once,
-//! so help, usage, man page and completions all come from it.
+//! `-h`/`--help` and `-V`/`--version` (and our opt-in options), leaving
+//! the operands for `commands::resolve`. The option table lives here, once,
+//! so help, man page and completions all come from it; the help lists the
+//! command table's commands.
 
 use std::ffi::{OsStr, OsString};
 use std::io::{self, Write};
 use std::os::unix::ffi::OsStrExt;
 
-/// One brctl command: its name, its argument synopsis and help (with the
-/// original's TABs), and how many arguments it needs at least.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CommandSpec {
-    pub name: &'static str,
-    pub synopsis: &'static str,
-    pub min_args: usize,
-}
+use crate::commands::{self, Listing};
 
-/// Every command, in the order the help lists them.
-#[rustfmt::skip]
-pub const COMMANDS: &[CommandSpec] = &[
-    CommandSpec { name: "addbr", synopsis: "<bridge>\t\tadd bridge", min_args: 1 },
-    CommandSpec { name: "delbr", synopsis: "<bridge>\t\tdelete bridge", min_args: 1 },
-    CommandSpec { name: "addif", synopsis: "<bridge> <device>\tadd interface to bridge", min_args: 2 },
-    CommandSpec { name: "delif", synopsis: "<bridge> <device>\tdelete interface from bridge", min_args: 2 },
-    CommandSpec { name: "hairpin", synopsis: "<bridge> <port> {on|off}\tturn hairpin on/off", min_args: 3 },
-    CommandSpec { name: "setageing", synopsis: "<bridge> <time>\t\tset ageing time", min_args: 2 },
-    CommandSpec { name: "setbridgeprio", synopsis: "<bridge> <prio>\t\tset bridge priority", min_args: 2 },
-    CommandSpec { name: "setfd", synopsis: "<bridge> <time>\t\tset bridge forward delay", min_args: 2 },
-    CommandSpec { name: "sethello", synopsis: "<bridge> <time>\t\tset hello time", min_args: 2 },
-    CommandSpec { name: "setmaxage", synopsis: "<bridge> <time>\t\tset max message age", min_args: 2 },
-    CommandSpec { name: "setpathcost", synopsis: "<bridge> <port> <cost>\tset path cost", min_args: 3 },
-    CommandSpec { name: "setportprio", synopsis: "<bridge> <port> <prio>\tset port priority", min_args: 3 },
-    CommandSpec { name: "show", synopsis: "[ <bridge> ]\t\tshow a list of bridges", min_args: 0 },
-    CommandSpec { name: "showmacs", synopsis: "<bridge>\t\tshow a list of mac addrs", min_args: 1 },
-    CommandSpec { name: "showstp", synopsis: "<bridge>\t\tshow bridge stp info", min_args: 1 },
-    CommandSpec { name: "stp", synopsis: "<bridge> {on|off}\tturn stp on/off", min_args: 2 },
-];
-
-/// Accepted but unlisted: removed from the original in 2004, still called by
-/// old scripts (D7). Not in the help, so the help stays byte-identical.
-pub const SETGCINT: CommandSpec =
-    CommandSpec { name: "setgcint", synopsis: "<bridge> <time>\t\tset garbage collection interval", min_args: 0 };
-
-pub fn find_command(name: &[u8]) -> Option<&'static CommandSpec> {
-    COMMANDS.iter().chain(std::iter::once(&SETGCINT)).find(|spec| spec.name.as_bytes() == name)
-}
-
-/// The help text, byte for byte as the original prints it.
+/// The help text: the original's, byte for byte, then a blank line and
+/// the options we add (D10 in docs/compat.md).
 pub fn write_help(out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"Usage: brctl [commands]\ncommands:\n")?;
-    for spec in COMMANDS {
-        writeln!(out, "\t{:<10}\t{}", spec.name, spec.synopsis)?;
+    for spec in commands::listed(Listing::Original) {
+        writeln!(out, "\t{:<10}\t{}", spec.name, spec.synopsis())?;
+    }
+    out.write_all(b"\noptions:\n")?;
+    for spec in OPTIONS.iter().filter(|spec| spec.ours()) {
+        let flags = match spec.argument {
+            Some(argument) => format!("-{}, --{} {argument}", char::from(spec.short), spec.long),
+            None => format!("-{}, --{}", char::from(spec.short), spec.long),
+        };
+        let gap = if flags.len() < 16 { "\t\t" } else { "\t" };
+        writeln!(out, "\t{flags}{gap}{}", spec.help)?;
     }
     Ok(())
-}
-
-pub fn write_usage(out: &mut dyn Write, spec: &CommandSpec) -> io::Result<()> {
-    writeln!(out, "Incorrect number of arguments for command")?;
-    writeln!(out, "{}", spec.usage())
-}
-
-impl CommandSpec {
-    /// `Usage: brctl <name> <synopsis>`, as the original prints it (no newline).
-    pub fn usage(&self) -> String {
-        format!("Usage: brctl {} {}", self.name, self.synopsis)
-    }
 }
 
 /// One option of ours: the original's `-h` and `-V` and our additions,
@@ -76,20 +38,41 @@ pub struct OptionSpec {
     /// The argument's name, for options that take one.
     pub argument: Option<&'static str>,
     pub help: &'static str,
+    pub action: OptionAction,
+}
+
+/// What an option does; `GlobalOptions::set` handles each one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionAction {
+    Help,
+    Version,
+    Json,
+    Pretty,
+    Netns,
+    Batch,
+    Force,
+    Details,
+}
+
+impl OptionSpec {
+    /// Ours rather than the original's (`-h` and `-V`).
+    pub fn ours(&self) -> bool {
+        !matches!(self.action, OptionAction::Help | OptionAction::Version)
+    }
 }
 
 /// Every option, in the order getopt_long's table lists them (which is the
 /// order of an "ambiguous" message's possibilities).
 #[rustfmt::skip]
 pub const OPTIONS: &[OptionSpec] = &[
-    OptionSpec { short: b'h', long: "help", argument: None, help: "print the help and exit" },
-    OptionSpec { short: b'V', long: "version", argument: None, help: "print the version and exit" },
-    OptionSpec { short: b'j', long: "json", argument: None, help: "print show, showmacs and showstp as JSON" },
-    OptionSpec { short: b'p', long: "pretty", argument: None, help: "indent the JSON output" },
-    OptionSpec { short: b'n', long: "netns", argument: Some("NAME"), help: "act in network namespace NAME (under /run/netns) or at a path" },
-    OptionSpec { short: b'b', long: "batch", argument: Some("FILE"), help: "run one command per line of FILE (- for stdin)" },
-    OptionSpec { short: b'f', long: "force", argument: None, help: "with --batch, go on after a failing line" },
-    OptionSpec { short: b'd', long: "details", argument: None, help: "showmacs: add interface, VLAN and flags" },
+    OptionSpec { short: b'h', long: "help", argument: None, help: "print the help and exit", action: OptionAction::Help },
+    OptionSpec { short: b'V', long: "version", argument: None, help: "print the version and exit", action: OptionAction::Version },
+    OptionSpec { short: b'j', long: "json", argument: None, help: "print show, showmacs and showstp as JSON", action: OptionAction::Json },
+    OptionSpec { short: b'p', long: "pretty", argument: None, help: "indent the JSON output", action: OptionAction::Pretty },
+    OptionSpec { short: b'n', long: "netns", argument: Some("NAME"), help: "act in network namespace NAME (under /run/netns) or at a path", action: OptionAction::Netns },
+    OptionSpec { short: b'b', long: "batch", argument: Some("FILE"), help: "run one command per line of FILE (- for stdin)", action: OptionAction::Batch },
+    OptionSpec { short: b'f', long: "force", argument: None, help: "with --batch, go on after a failing line", action: OptionAction::Force },
+    OptionSpec { short: b'd', long: "details", argument: None, help: "showmacs: add interface, VLAN and flags", action: OptionAction::Details },
 ];
 
 /// What the options other than help and version asked for.
@@ -104,14 +87,16 @@ pub struct GlobalOptions {
 }
 
 impl GlobalOptions {
-    fn set(&mut self, short: u8, argument: Option<OsString>) {
-        match short {
-            b'j' => self.json = true,
-            b'p' => self.pretty = true,
-            b'n' => self.netns = argument,
-            b'b' => self.batch = argument,
-            b'f' => self.force = true,
-            _ => self.details = true,
+    /// Acts on one option; help and version end the parse before this.
+    fn set(&mut self, action: OptionAction, argument: Option<OsString>) {
+        match action {
+            OptionAction::Help | OptionAction::Version => {}
+            OptionAction::Json => self.json = true,
+            OptionAction::Pretty => self.pretty = true,
+            OptionAction::Netns => self.netns = argument,
+            OptionAction::Batch => self.batch = argument,
+            OptionAction::Force => self.force = true,
+            OptionAction::Details => self.details = true,
         }
     }
 }
@@ -151,8 +136,8 @@ pub fn parse_options(argv0: &[u8], args: &[OsString], posixly_correct: bool) -> 
         }
         let found = if let Some(long) = bytes.strip_prefix(b"--") {
             vec![parse_long(argv0, long, &mut rest)]
-        } else if bytes.len() > 1 && bytes[0] == b'-' {
-            parse_short_cluster(argv0, &bytes[1..], &mut rest)
+        } else if let Some(cluster) = bytes.strip_prefix(b"-").filter(|cluster| !cluster.is_empty()) {
+            parse_short_cluster(argv0, cluster, &mut rest)
         } else {
             // An operand ("-" and "" included).
             operands.push(arg.clone());
@@ -165,9 +150,11 @@ pub fn parse_options(argv0: &[u8], args: &[OsString], posixly_correct: bool) -> 
         for item in found {
             match item {
                 Found::Error(message) => return Invocation::BadOption(message),
-                Found::Option(spec, _) if spec.short == b'h' => return Invocation::Help,
-                Found::Option(spec, _) if spec.short == b'V' => return Invocation::Version,
-                Found::Option(spec, argument) => options.set(spec.short, argument),
+                Found::Option(spec, argument) => match spec.action {
+                    OptionAction::Help => return Invocation::Help,
+                    OptionAction::Version => return Invocation::Version,
+                    action => options.set(action, argument),
+                },
             }
         }
     }
@@ -186,12 +173,12 @@ fn parse_short_cluster<'a>(argv0: &[u8], cluster: &[u8], rest: &mut impl Iterato
         };
         if spec.argument.is_none() {
             found.push(Found::Option(spec, None));
-            if matches!(letter, b'h' | b'V') {
+            if !spec.ours() {
                 return found;
             }
             continue;
         }
-        let tail = &cluster[at + 1..];
+        let tail = cluster.get(at + 1..).unwrap_or_default();
         let argument =
             if tail.is_empty() { rest.next().cloned() } else { Some(OsStr::from_bytes(tail).to_os_string()) };
         found.push(match argument {
@@ -204,10 +191,8 @@ fn parse_short_cluster<'a>(argv0: &[u8], cluster: &[u8], rest: &mut impl Iterato
 }
 
 fn parse_long<'a>(argv0: &[u8], long: &[u8], rest: &mut impl Iterator<Item = &'a OsString>) -> Found {
-    let (name, value) = match long.iter().position(|&b| b == b'=') {
-        Some(eq) => (&long[..eq], Some(&long[eq + 1..])),
-        None => (long, None),
-    };
+    let mut parts = long.splitn(2, |&b| b == b'=');
+    let (name, value) = (parts.next().unwrap_or(long), parts.next());
     let exact = OPTIONS.iter().find(|o| o.long.as_bytes() == name);
     let matches: Vec<&'static OptionSpec> = match exact {
         Some(found) => vec![found],
@@ -245,11 +230,6 @@ fn message(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
 }
 
-/// The operand as bytes, for matching and messages.
-pub fn bytes(arg: &OsStr) -> &[u8] {
-    arg.as_bytes()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,8 +250,19 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("Usage: brctl [commands]\ncommands:\n\taddbr     \t<bridge>\t\tadd bridge\n"));
         assert!(text.contains("\tsetbridgeprio\t<bridge> <prio>\t\tset bridge priority\n"));
-        assert!(text.ends_with("\tstp       \t<bridge> {on|off}\tturn stp on/off\n"));
-        assert_eq!(text.lines().count(), 18);
+        let (original, ours) = text.split_once("\n\n").unwrap();
+        assert!(original.ends_with("\tstp       \t<bridge> {on|off}\tturn stp on/off"));
+        assert_eq!(original.lines().count(), 18);
+        assert_eq!(
+            ours,
+            "options:\n\
+             \t-j, --json\t\tprint show, showmacs and showstp as JSON\n\
+             \t-p, --pretty\t\tindent the JSON output\n\
+             \t-n, --netns NAME\tact in network namespace NAME (under /run/netns) or at a path\n\
+             \t-b, --batch FILE\trun one command per line of FILE (- for stdin)\n\
+             \t-f, --force\t\twith --batch, go on after a failing line\n\
+             \t-d, --details\t\tshowmacs: add interface, VLAN and flags\n"
+        );
     }
 
     #[test]
@@ -335,14 +326,5 @@ mod tests {
     fn posixly_correct_stops_at_the_first_operand() {
         let args: Vec<OsString> = ["show", "-V"].iter().map(OsString::from).collect();
         assert_eq!(parse_options(b"brctl", &args, true), operands(&["show", "-V"]));
-    }
-
-    #[test]
-    fn commands_match_exactly() {
-        assert_eq!(find_command(b"show").map(|c| c.min_args), Some(0));
-        assert!(find_command(b"Show").is_none());
-        assert!(find_command(b"sho").is_none());
-        assert!(find_command(b"").is_none());
-        assert!(find_command(b"setgcint").is_some());
     }
 }

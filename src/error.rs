@@ -42,7 +42,7 @@ impl From<std::io::Error> for Errno {
     }
 }
 
-use crate::values::{IfNameProblem, NumberProblem};
+use crate::values::{IfName, IfNameProblem, NumberProblem};
 
 /// Which bridge setting a time or priority was for; picks the wording.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +106,8 @@ impl PortKnob {
 }
 
 /// Everything that can go wrong, each with the original's wording.
-/// Names are raw bytes, printed as given.
+/// Names that passed the kernel's rule are `IfName`s; what was refused
+/// is kept as the bytes given.
 #[derive(Debug)]
 pub enum Error {
     /// A name that breaks the kernel's rule (D1).
@@ -139,56 +140,56 @@ pub enum Error {
     Setup(Errno),
     /// addbr on a name that is taken.
     DeviceExists {
-        name: Vec<u8>,
+        name: IfName,
     },
     AddBridge(Errno),
     /// delbr on a missing name.
     DeleteMissingBridge {
-        name: Vec<u8>,
+        name: IfName,
     },
     DeleteUpBridge {
-        name: Vec<u8>,
+        name: IfName,
     },
     /// delbr on a device that is no bridge: the original's ioctl said EPERM.
     DeleteNotABridge {
-        name: Vec<u8>,
+        name: IfName,
     },
     DeleteBridge {
-        name: Vec<u8>,
+        name: IfName,
         errno: Errno,
     },
     /// `interface X does not exist!`
     NoSuchInterface {
-        name: Vec<u8>,
+        name: IfName,
     },
     /// `bridge X does not exist!`
     NoSuchBridge {
-        name: Vec<u8>,
+        name: IfName,
     },
     /// `device X is not a bridge!`
     NotABridge {
-        name: Vec<u8>,
+        name: IfName,
     },
     AlreadyMember {
-        device: Vec<u8>,
-        bridge: Vec<u8>,
+        device: IfName,
+        bridge: IfName,
     },
     BridgeAsPort {
-        device: Vec<u8>,
+        device: IfName,
     },
     AddInterface {
-        device: Vec<u8>,
-        bridge: Vec<u8>,
+        device: IfName,
+        bridge: IfName,
         errno: Errno,
     },
     /// `device X is not a port of Y` (delif; D4 for the port commands).
     NotAPort {
-        device: Vec<u8>,
-        bridge: Vec<u8>,
+        device: IfName,
+        bridge: IfName,
     },
     DeleteInterface {
-        device: Vec<u8>,
-        bridge: Vec<u8>,
+        device: IfName,
+        bridge: IfName,
         errno: Errno,
     },
     SetBridge {
@@ -200,13 +201,13 @@ pub enum Error {
         errno: Errno,
     },
     Hairpin {
-        port: Vec<u8>,
-        bridge: Vec<u8>,
+        port: IfName,
+        bridge: IfName,
         errno: Errno,
     },
     /// A bridge could not be read (the kernel could not be asked).
     ReadBridge {
-        name: Vec<u8>,
+        name: IfName,
         errno: Errno,
     },
     /// show could not list the links at all.
@@ -243,6 +244,8 @@ pub enum Error {
     BadBackend {
         value: Vec<u8>,
     },
+    /// No command word at all (argv without a command).
+    NoCommand,
     /// The command printed its own messages already (show with several
     /// names goes on past a failing one); only the exit code is left.
     AlreadyReported,
@@ -270,7 +273,9 @@ impl Error {
             }
             Error::BadTime { knob, arg, problem } => {
                 let why: &[u8] = match problem {
-                    NumberProblem::Malformed => b"expected seconds as a plain decimal number, such as 2 or 0.5",
+                    NumberProblem::Malformed | NumberProblem::OctalDigit => {
+                        b"expected seconds as a plain decimal number, such as 2 or 0.5"
+                    }
                     NumberProblem::OutOfRange => b"at most 42949672.95 seconds fit",
                 };
                 join(&[knob.bad_value().as_bytes(), b" ", &shown(arg), b": ", why])
@@ -286,48 +291,73 @@ impl Error {
             }
             Error::Setup(errno) => text(format!("can't setup bridge control: {errno}")),
             Error::DeviceExists { name } => {
-                join(&[b"device ", name, b" already exists; can't create bridge with the same name"])
+                join(&[b"device ", name.as_bytes(), b" already exists; can't create bridge with the same name"])
             }
             Error::AddBridge(errno) => text(format!("add bridge failed: {errno}")),
-            Error::DeleteMissingBridge { name } => join(&[b"bridge ", name, b" doesn't exist; can't delete it"]),
-            Error::DeleteUpBridge { name } => join(&[b"bridge ", name, b" is still up; can't delete it"]),
+            Error::DeleteMissingBridge { name } => {
+                join(&[b"bridge ", name.as_bytes(), b" doesn't exist; can't delete it"])
+            }
+            Error::DeleteUpBridge { name } => join(&[b"bridge ", name.as_bytes(), b" is still up; can't delete it"]),
             Error::DeleteNotABridge { name } => {
-                join(&[b"can't delete bridge ", name, b": ", Errno::EPERM.text().as_bytes()])
+                join(&[b"can't delete bridge ", name.as_bytes(), b": ", Errno::EPERM.text().as_bytes()])
             }
             Error::DeleteBridge { name, errno } => {
-                join(&[b"can't delete bridge ", name, b": ", errno.text().as_bytes()])
+                join(&[b"can't delete bridge ", name.as_bytes(), b": ", errno.text().as_bytes()])
             }
-            Error::NoSuchInterface { name } => join(&[b"interface ", name, b" does not exist!"]),
-            Error::NoSuchBridge { name } => join(&[b"bridge ", name, b" does not exist!"]),
-            Error::NotABridge { name } => join(&[b"device ", name, b" is not a bridge!"]),
-            Error::AlreadyMember { device, bridge } => {
-                join(&[b"device ", device, b" is already a member of a bridge; can't add it to bridge ", bridge, b"."])
-            }
+            Error::NoSuchInterface { name } => join(&[b"interface ", name.as_bytes(), b" does not exist!"]),
+            Error::NoSuchBridge { name } => join(&[b"bridge ", name.as_bytes(), b" does not exist!"]),
+            Error::NotABridge { name } => join(&[b"device ", name.as_bytes(), b" is not a bridge!"]),
+            Error::AlreadyMember { device, bridge } => join(&[
+                b"device ",
+                device.as_bytes(),
+                b" is already a member of a bridge; can't add it to bridge ",
+                bridge.as_bytes(),
+                b".",
+            ]),
             Error::BridgeAsPort { device } => join(&[
                 b"device ",
-                device,
+                device.as_bytes(),
                 b" is a bridge device itself; can't add a bridge device to a bridge device.",
             ]),
-            Error::AddInterface { device, bridge, errno } => {
-                join(&[b"can't add ", device, b" to bridge ", bridge, b": ", errno.text().as_bytes()])
+            Error::AddInterface { device, bridge, errno } => join(&[
+                b"can't add ",
+                device.as_bytes(),
+                b" to bridge ",
+                bridge.as_bytes(),
+                b": ",
+                errno.text().as_bytes(),
+            ]),
+            Error::NotAPort { device, bridge } => {
+                join(&[b"device ", device.as_bytes(), b" is not a port of ", bridge.as_bytes()])
             }
-            Error::NotAPort { device, bridge } => join(&[b"device ", device, b" is not a port of ", bridge]),
-            Error::DeleteInterface { device, bridge, errno } => {
-                join(&[b"can't delete ", device, b" from ", bridge, b": ", errno.text().as_bytes()])
-            }
+            Error::DeleteInterface { device, bridge, errno } => join(&[
+                b"can't delete ",
+                device.as_bytes(),
+                b" from ",
+                bridge.as_bytes(),
+                b": ",
+                errno.text().as_bytes(),
+            ]),
             Error::SetBridge { knob, errno } => text(format!("{}: {errno}", knob.failed())),
             Error::SetPort { knob, errno } => text(format!("{}: {errno}", knob.failed())),
-            Error::Hairpin { port, bridge, errno } => {
-                join(&[b"can't set ", port, b" to hairpin on bridge ", bridge, b": ", errno.text().as_bytes()])
-            }
+            Error::Hairpin { port, bridge, errno } => join(&[
+                b"can't set ",
+                port.as_bytes(),
+                b" to hairpin on bridge ",
+                bridge.as_bytes(),
+                b": ",
+                errno.text().as_bytes(),
+            ]),
             Error::ReadFdb(errno) => text(format!("read of forward table failed: {errno}")),
             Error::ListBridges(errno) => text(format!("can't list bridges: {errno}")),
-            Error::ReadBridge { name, errno } => join(&[b"can't read bridge ", name, b": ", errno.text().as_bytes()]),
+            Error::ReadBridge { name, errno } => {
+                join(&[b"can't read bridge ", name.as_bytes(), b": ", errno.text().as_bytes()])
+            }
             Error::Output(err) => match err.raw_os_error() {
                 Some(code) => text(format!("write error: {}", Errno(code))),
                 None => text(format!("write error: {err}")),
             },
-            Error::AlreadyReported => Vec::new(),
+            Error::AlreadyReported | Error::NoCommand => Vec::new(),
             Error::Namespace { name, errno } => {
                 join(&[b"cannot enter network namespace ", &shown(name), b": ", errno.text().as_bytes()])
             }
@@ -402,6 +432,7 @@ pub fn shown(value: &[u8]) -> Vec<u8> {
 fn integer_rule(problem: NumberProblem, max: u64) -> &'static [u8] {
     match (problem, max) {
         (NumberProblem::Malformed, _) => b"expected a whole number (decimal, 0x hex or 0 octal) with no sign",
+        (NumberProblem::OctalDigit, _) => b"a leading 0 means octal, so only the digits 0 to 7 may follow it",
         (NumberProblem::OutOfRange, 65535) => b"allowed range is 0 to 65535",
         (NumberProblem::OutOfRange, _) => b"allowed range is 0 to 4294967295",
     }

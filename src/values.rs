@@ -65,7 +65,7 @@ impl fmt::Display for IfName {
 /// centisecond; no sign, no hex, no `nan`/`inf`, no trailing garbage, and
 /// it must fit the kernel's 32-bit field (D2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Centisecs(pub u32);
+pub struct Centisecs(u32);
 
 /// Why a number was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,10 +74,16 @@ pub enum NumberProblem {
     Malformed,
     /// A number, but beyond what the kernel's field holds.
     OutOfRange,
+    /// An 8 or 9 after a leading 0, which makes the number octal.
+    OctalDigit,
 }
 
 impl Centisecs {
     pub const MAX_TEXT: &'static str = "42949672.95";
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
 
     pub fn parse(arg: &OsStr) -> Result<Centisecs, NumberProblem> {
         let text = arg.as_bytes();
@@ -163,7 +169,10 @@ pub fn parse_unsigned(arg: &OsStr, max: u64) -> Result<u64, NumberProblem> {
     }
     let mut value: u64 = 0;
     for &b in digits {
-        let digit = char::from(b).to_digit(radix).ok_or(NumberProblem::Malformed)?;
+        let digit = char::from(b).to_digit(radix).ok_or(match (radix, b) {
+            (8, b'8' | b'9') => NumberProblem::OctalDigit,
+            _ => NumberProblem::Malformed,
+        })?;
         value = value.saturating_mul(u64::from(radix)).saturating_add(u64::from(digit));
     }
     if value > max {
@@ -174,9 +183,13 @@ pub fn parse_unsigned(arg: &OsStr, max: u64) -> Result<u64, NumberProblem> {
 
 /// A bridge priority: the kernel keeps 16 bits, so 0..=65535.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BridgePriority(pub u16);
+pub struct BridgePriority(u16);
 
 impl BridgePriority {
+    pub fn get(self) -> u16 {
+        self.0
+    }
+
     pub const MAX: u64 = u16::MAX as u64;
 
     pub fn parse(arg: &OsStr) -> Result<BridgePriority, NumberProblem> {
@@ -186,9 +199,13 @@ impl BridgePriority {
 
 /// A port path cost: the kernel's field is 32 bits (it accepts 1..=65535).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PathCost(pub u32);
+pub struct PathCost(u32);
 
 impl PathCost {
+    pub fn get(self) -> u32 {
+        self.0
+    }
+
     pub const MAX: u64 = u32::MAX as u64;
 
     pub fn parse(arg: &OsStr) -> Result<PathCost, NumberProblem> {
@@ -198,9 +215,13 @@ impl PathCost {
 
 /// A port priority: 32 bits on the command line (the kernel accepts 0..=63).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PortPriority(pub u32);
+pub struct PortPriority(u32);
 
 impl PortPriority {
+    pub fn get(self) -> u32 {
+        self.0
+    }
+
     pub const MAX: u64 = u32::MAX as u64;
 
     pub fn parse(arg: &OsStr) -> Result<PortPriority, NumberProblem> {
@@ -210,9 +231,13 @@ impl PortPriority {
 
 /// `on`/`yes`/`1` or `off`/`no`/`0`, exactly, as the original accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OnOff(pub bool);
+pub struct OnOff(bool);
 
 impl OnOff {
+    pub fn get(self) -> bool {
+        self.0
+    }
+
     pub fn parse(arg: &OsStr) -> Option<OnOff> {
         match arg.as_bytes() {
             b"on" | b"yes" | b"1" => Some(OnOff(true)),
@@ -299,8 +324,11 @@ mod tests {
         assert_eq!(uint("65536", 65535), Err(NumberProblem::OutOfRange));
         assert_eq!(uint("4294967297", u32::MAX.into()), Err(NumberProblem::OutOfRange));
         assert_eq!(uint("99999999999999999999999", u32::MAX.into()), Err(NumberProblem::OutOfRange));
-        for bad in ["", "-1", "+1", "08", "0x", "0xg", "12abc", "1.5", "1e3", " 1", "0b101"] {
+        for bad in ["", "-1", "+1", "0x", "0xg", "12abc", "1.5", "1e3", " 1", "0b101", "0a"] {
             assert_eq!(uint(bad, 65535), Err(NumberProblem::Malformed), "{bad:?}");
+        }
+        for octal in ["08", "019", "0779"] {
+            assert_eq!(uint(octal, 65535), Err(NumberProblem::OctalDigit), "{octal:?}");
         }
     }
 

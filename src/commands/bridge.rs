@@ -10,7 +10,7 @@ use super::unless_not_permitted;
 
 pub fn add(backend: &mut dyn Backend, name: &IfName) -> Result<(), Error> {
     backend.add_bridge(name).map_err(|errno| match errno {
-        Errno::EEXIST => Error::DeviceExists { name: name.as_bytes().to_vec() },
+        Errno::EEXIST => Error::DeviceExists { name: name.clone() },
         errno => Error::AddBridge(errno),
     })
 }
@@ -18,7 +18,7 @@ pub fn add(backend: &mut dyn Backend, name: &IfName) -> Result<(), Error> {
 /// RTM_DELLINK deletes any link, up or down; the original's ioctl refused
 /// non-bridges and bridges that are up, so we check both first.
 pub fn delete(backend: &mut dyn Backend, name: &IfName) -> Result<(), Error> {
-    let bytes = || name.as_bytes().to_vec();
+    let bytes = || name.clone();
     let failed = |errno| Error::DeleteBridge { name: bytes(), errno };
     let link = deletable_bridge(backend, name).map_err(|refusal| unless_not_permitted(backend, refusal, failed))?;
     backend.delete_link(link.index).map_err(|errno| match errno {
@@ -28,7 +28,7 @@ pub fn delete(backend: &mut dyn Backend, name: &IfName) -> Result<(), Error> {
 }
 
 fn deletable_bridge(backend: &mut dyn Backend, name: &IfName) -> Result<Link, Error> {
-    let bytes = || name.as_bytes().to_vec();
+    let bytes = || name.clone();
     let link = backend
         .link(name)
         .map_err(|errno| Error::DeleteBridge { name: bytes(), errno })?

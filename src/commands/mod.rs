@@ -9,15 +9,15 @@ mod fdb;
 mod port;
 mod show;
 mod stp;
+mod table;
 
-use std::ffi::OsString;
 use std::io::Write;
-use std::os::unix::ffi::OsStrExt;
+
+pub use table::{find, listed, resolve, CommandSpec, Listing, COMMANDS};
 
 use crate::backend::{Backend, BridgeSetting};
-use crate::cli::CommandSpec;
-use crate::error::{BridgeKnob, Errno, Error, PortKnob};
-use crate::values::{BridgePriority, Centisecs, IfName, OnOff, PathCost, PortPriority};
+use crate::error::{BridgeKnob, Errno, Error};
+use crate::values::{IfName, OnOff, PathCost, PortPriority};
 
 /// How read commands print: the original's text unless asked otherwise.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -79,86 +79,7 @@ fn unless_not_permitted(backend: &mut dyn Backend, refusal: Error, failed: impl 
     }
 }
 
-fn name(arg: &OsString) -> Result<IfName, Error> {
-    IfName::parse(arg).map_err(|problem| Error::BadName { name: arg.as_bytes().to_vec(), problem })
-}
-
-fn names(args: &[OsString]) -> Result<Vec<IfName>, Error> {
-    args.iter().map(name).collect()
-}
-
-fn time(knob: BridgeKnob, arg: &OsString) -> Result<u32, Error> {
-    Centisecs::parse(arg).map(|c| c.0).map_err(|problem| Error::BadTime { knob, arg: arg.as_bytes().to_vec(), problem })
-}
-
-fn on_off(arg: &OsString) -> Result<OnOff, Error> {
-    OnOff::parse(arg).ok_or_else(|| Error::BadOnOff { arg: arg.as_bytes().to_vec() })
-}
-
 impl Command {
-    /// Validates the arguments of `spec` (at least `spec.min_args` of them;
-    /// extra ones are ignored where the original ignores them).
-    pub fn parse(spec: &CommandSpec, args: &[OsString]) -> Result<Command, Error> {
-        // Every index below is under the command's minimum argument count.
-        if args.len() < spec.min_args {
-            return Err(Error::ArgumentCount { usage: spec.usage() });
-        }
-        let arg = |i: usize| &args[i];
-        let bridge_time = |knob, make: fn(u32) -> BridgeSetting| -> Result<Command, Error> {
-            let bridge = name(arg(0))?;
-            let setting = make(time(knob, arg(1))?);
-            Ok(Command::SetBridge { bridge, knob, setting })
-        };
-        Ok(match spec.name {
-            "addbr" => Command::AddBridge(name(arg(0))?),
-            "delbr" => Command::DeleteBridge(name(arg(0))?),
-            "addif" => Command::AddInterfaces { bridge: name(arg(0))?, devices: names(&args[1..])? },
-            "delif" => Command::DeleteInterfaces { bridge: name(arg(0))?, devices: names(&args[1..])? },
-            "hairpin" => {
-                // The original checks the word before anything else.
-                let on = on_off(arg(2))?;
-                Command::Hairpin { bridge: name(arg(0))?, port: name(arg(1))?, on }
-            }
-            "setageing" => bridge_time(BridgeKnob::AgeingTime, BridgeSetting::AgeingTime)?,
-            "setfd" => bridge_time(BridgeKnob::ForwardDelay, BridgeSetting::ForwardDelay)?,
-            "sethello" => bridge_time(BridgeKnob::HelloTime, BridgeSetting::HelloTime)?,
-            "setmaxage" => bridge_time(BridgeKnob::MaxAge, BridgeSetting::MaxAge)?,
-            "setbridgeprio" => {
-                let bridge = name(arg(0))?;
-                let priority = BridgePriority::parse(arg(1))
-                    .map_err(|problem| Error::BadBridgePriority { arg: arg(1).as_bytes().to_vec(), problem })?;
-                Command::SetBridge { bridge, knob: BridgeKnob::Priority, setting: BridgeSetting::Priority(priority.0) }
-            }
-            "stp" => {
-                let bridge = name(arg(0))?;
-                let on = on_off(arg(1))?;
-                Command::SetBridge { bridge, knob: BridgeKnob::Stp, setting: BridgeSetting::StpState(on.0) }
-            }
-            "setpathcost" => {
-                let (bridge, port) = (name(arg(0))?, name(arg(1))?);
-                let cost = PathCost::parse(arg(2)).map_err(|problem| Error::BadPortValue {
-                    knob: PortKnob::PathCost,
-                    arg: arg(2).as_bytes().to_vec(),
-                    problem,
-                })?;
-                Command::SetPathCost { bridge, port, cost }
-            }
-            "setportprio" => {
-                let (bridge, port) = (name(arg(0))?, name(arg(1))?);
-                let priority = PortPriority::parse(arg(2)).map_err(|problem| Error::BadPortValue {
-                    knob: PortKnob::Priority,
-                    arg: arg(2).as_bytes().to_vec(),
-                    problem,
-                })?;
-                Command::SetPortPriority { bridge, port, priority }
-            }
-            "show" => Command::Show(names(args)?),
-            "showmacs" => Command::ShowMacs(name(arg(0))?),
-            "showstp" => Command::ShowStp(name(arg(0))?),
-            _ => Command::SetGcInterval,
-        })
-    }
-
     /// Whether the command changes anything in the kernel.
     pub fn writes(&self) -> bool {
         !matches!(self, Command::Show(_) | Command::ShowMacs(_) | Command::ShowStp(_) | Command::SetGcInterval)
@@ -179,7 +100,7 @@ impl Command {
             Command::SetBridge { bridge, knob, setting } => bridge::set(backend, &bridge, knob, setting),
             Command::AddInterfaces { bridge, devices } => port::add_all(backend, &bridge, &devices),
             Command::DeleteInterfaces { bridge, devices } => port::delete_all(backend, &bridge, &devices),
-            Command::Hairpin { bridge, port, on } => port::hairpin(backend, &bridge, &port, on.0),
+            Command::Hairpin { bridge, port, on } => port::hairpin(backend, &bridge, &port, on.get()),
             Command::SetPathCost { bridge, port, cost } => port::set_path_cost(backend, &bridge, &port, cost),
             Command::SetPortPriority { bridge, port, priority } => {
                 port::set_priority(backend, &bridge, &port, priority)

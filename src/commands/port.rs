@@ -16,14 +16,10 @@ fn device_and_bridge(
     device: &IfName,
     on_error: impl Fn(Errno) -> Error,
 ) -> Result<(Link, Link), Error> {
-    let device_link = backend
-        .link(device)
-        .map_err(&on_error)?
-        .ok_or_else(|| Error::NoSuchInterface { name: device.as_bytes().to_vec() })?;
-    let bridge_link = backend
-        .link(bridge)
-        .map_err(&on_error)?
-        .ok_or_else(|| Error::NoSuchBridge { name: bridge.as_bytes().to_vec() })?;
+    let device_link =
+        backend.link(device).map_err(&on_error)?.ok_or_else(|| Error::NoSuchInterface { name: device.clone() })?;
+    let bridge_link =
+        backend.link(bridge).map_err(&on_error)?.ok_or_else(|| Error::NoSuchBridge { name: bridge.clone() })?;
     if !bridge_link.is_bridge() {
         return Err(on_error(Errno::EOPNOTSUPP));
     }
@@ -39,15 +35,14 @@ pub fn add_all(backend: &mut dyn Backend, bridge: &IfName, devices: &[IfName]) -
 /// the kernel answers a bridge-in-a-bridge with another errno than the
 /// original saw; the original's refusals are reproduced by checking first.
 fn add(backend: &mut dyn Backend, bridge: &IfName, device: &IfName) -> Result<(), Error> {
-    let failed =
-        |errno| Error::AddInterface { device: device.as_bytes().to_vec(), bridge: bridge.as_bytes().to_vec(), errno };
+    let failed = |errno| Error::AddInterface { device: device.clone(), bridge: bridge.clone(), errno };
     let (device_link, bridge_link) = device_and_bridge(backend, bridge, device, failed)?;
     let refusal = if device_link.loopback {
         Some(failed(Errno::EINVAL))
     } else if device_link.is_bridge() {
-        Some(Error::BridgeAsPort { device: device.as_bytes().to_vec() })
+        Some(Error::BridgeAsPort { device: device.clone() })
     } else if device_link.master.is_some() {
-        Some(Error::AlreadyMember { device: device.as_bytes().to_vec(), bridge: bridge.as_bytes().to_vec() })
+        Some(Error::AlreadyMember { device: device.clone(), bridge: bridge.clone() })
     } else {
         None
     };
@@ -55,8 +50,8 @@ fn add(backend: &mut dyn Backend, bridge: &IfName, device: &IfName) -> Result<()
         return Err(unless_not_permitted(backend, refusal, failed));
     }
     backend.set_master(device_link.index, bridge_link.index).map_err(|errno| match errno {
-        Errno::ELOOP => Error::BridgeAsPort { device: device.as_bytes().to_vec() },
-        Errno::EBUSY => Error::AlreadyMember { device: device.as_bytes().to_vec(), bridge: bridge.as_bytes().to_vec() },
+        Errno::ELOOP => Error::BridgeAsPort { device: device.clone() },
+        Errno::EBUSY => Error::AlreadyMember { device: device.clone(), bridge: bridge.clone() },
         errno => failed(errno),
     })
 }
@@ -67,14 +62,10 @@ pub fn delete_all(backend: &mut dyn Backend, bridge: &IfName, devices: &[IfName]
 }
 
 fn delete(backend: &mut dyn Backend, bridge: &IfName, device: &IfName) -> Result<(), Error> {
-    let failed = |errno| Error::DeleteInterface {
-        device: device.as_bytes().to_vec(),
-        bridge: bridge.as_bytes().to_vec(),
-        errno,
-    };
+    let failed = |errno| Error::DeleteInterface { device: device.clone(), bridge: bridge.clone(), errno };
     let (device_link, bridge_link) = device_and_bridge(backend, bridge, device, failed)?;
     if !device_link.is_port_of(bridge_link.index) {
-        let refusal = Error::NotAPort { device: device.as_bytes().to_vec(), bridge: bridge.as_bytes().to_vec() };
+        let refusal = Error::NotAPort { device: device.clone(), bridge: bridge.clone() };
         return Err(unless_not_permitted(backend, refusal, failed));
     }
     backend.set_master(device_link.index, 0).map_err(failed)
@@ -92,14 +83,14 @@ fn port_of(
 ) -> Result<Link, Error> {
     let port_link = backend.link(port).map_err(&failed)?.ok_or(failed(Errno::ENODEV))?;
     let bridge_link = backend.link(bridge).map_err(&failed)?;
-    check_port(backend, &port_link, bridge_link.as_ref(), bridge, failed)
+    check_port(backend, (port, &port_link), bridge_link.as_ref(), bridge, failed)
 }
 
 /// The missing, non-bridge and not-a-port answers are what the original
 /// gave any caller; a port of another bridge is our own refusal (D4).
 fn check_port(
     backend: &mut dyn Backend,
-    port_link: &Link,
+    (port, port_link): (&IfName, &Link),
     bridge_link: Option<&Link>,
     bridge: &IfName,
     failed: impl Fn(Errno) -> Error,
@@ -112,7 +103,7 @@ fn check_port(
         return Err(failed(Errno::ENOENT));
     }
     if !port_link.is_port_of(bridge_link.index) {
-        let refusal = Error::NotAPort { device: port_link.name.clone(), bridge: bridge.as_bytes().to_vec() };
+        let refusal = Error::NotAPort { device: port.clone(), bridge: bridge.clone() };
         return Err(unless_not_permitted(backend, refusal, failed));
     }
     Ok(port_link.clone())
@@ -122,7 +113,7 @@ pub fn set_path_cost(backend: &mut dyn Backend, bridge: &IfName, port: &IfName, 
     let knob = PortKnob::PathCost;
     let failed = |errno| Error::SetPort { knob, errno };
     let port_link = port_of(backend, bridge, port, failed)?;
-    backend.set_port(port_link.index, PortSetting::Cost(cost.0)).map_err(failed)
+    backend.set_port(port_link.index, PortSetting::Cost(cost.get())).map_err(failed)
 }
 
 pub fn set_priority(
@@ -136,7 +127,7 @@ pub fn set_priority(
     let port_link = port_of(backend, bridge, port, failed)?;
     // The netlink field is 16 bits; anything past it is out of the
     // kernel's 0..63 range anyway, so it must not wrap into it.
-    let Ok(priority) = u16::try_from(priority.0) else {
+    let Ok(priority) = u16::try_from(priority.get()) else {
         return Err(unless_not_permitted(backend, failed(Errno::ERANGE), failed));
     };
     backend.set_port(port_link.index, PortSetting::Priority(priority)).map_err(failed)
@@ -144,18 +135,14 @@ pub fn set_priority(
 
 /// hairpin checks that both names exist before it writes, as the original.
 pub fn hairpin(backend: &mut dyn Backend, bridge: &IfName, port: &IfName, on: bool) -> Result<(), Error> {
-    let failed = |errno| Error::Hairpin { port: port.as_bytes().to_vec(), bridge: bridge.as_bytes().to_vec(), errno };
+    let failed = |errno| Error::Hairpin { port: port.clone(), bridge: bridge.clone(), errno };
     let (port_link, bridge_link) = {
-        let port_link = backend
-            .link(port)
-            .map_err(failed)?
-            .ok_or_else(|| Error::NoSuchInterface { name: port.as_bytes().to_vec() })?;
-        let bridge_link = backend
-            .link(bridge)
-            .map_err(failed)?
-            .ok_or_else(|| Error::NoSuchBridge { name: bridge.as_bytes().to_vec() })?;
+        let port_link =
+            backend.link(port).map_err(failed)?.ok_or_else(|| Error::NoSuchInterface { name: port.clone() })?;
+        let bridge_link =
+            backend.link(bridge).map_err(failed)?.ok_or_else(|| Error::NoSuchBridge { name: bridge.clone() })?;
         (port_link, bridge_link)
     };
-    let port_link = check_port(backend, &port_link, Some(&bridge_link), bridge, failed)?;
+    let port_link = check_port(backend, (port, &port_link), Some(&bridge_link), bridge, failed)?;
     backend.set_port(port_link.index, PortSetting::Hairpin(on)).map_err(failed)
 }

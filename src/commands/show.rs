@@ -107,7 +107,7 @@ fn sorted_ports(mut ports: Vec<Link>) -> Vec<Link> {
 
 /// One named bridge with its ports, or the original's message for it.
 pub fn view_of(backend: &mut dyn Backend, name: &IfName) -> Result<BridgeView, Error> {
-    let bytes = || name.as_bytes().to_vec();
+    let bytes = || name.clone();
     // A kernel that cannot be asked is said so, not taken for a missing bridge.
     let unreadable = |errno| match errno {
         Errno::ENODEV => Error::NoSuchBridge { name: bytes() },

@@ -1,0 +1,287 @@
+//! The command table: every command's name, synopsis, help line, argument
+//! shape and how its arguments become a `Command`. Help, usage, the man
+//! page and completion tests all read this one table, so a new command is
+//! one entry here plus its arm in `Kind::build` and its handler.
+
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
+
+use super::Command;
+use crate::backend::BridgeSetting;
+use crate::error::{BridgeKnob, Error, PortKnob};
+use crate::values::{BridgePriority, Centisecs, IfName, OnOff, PathCost, PortPriority};
+
+/// Where a command is listed in the help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// The original's commands, listed byte for byte as it lists them.
+    Original,
+    /// Accepted but not listed (setgcint, D7 in docs/compat.md).
+    Hidden,
+}
+
+/// How a command's arguments become a `Command`; one arm per kind in `build`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    AddBridge,
+    DeleteBridge,
+    AddInterfaces,
+    DeleteInterfaces,
+    Hairpin,
+    BridgeTime(BridgeKnob),
+    BridgePriority,
+    Stp,
+    PathCost,
+    PortPriority,
+    Show,
+    ShowMacs,
+    ShowStp,
+    SetGcInterval,
+}
+
+/// One brctl command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandSpec {
+    pub name: &'static str,
+    /// The arguments as the help shows them (`<bridge> <device>`).
+    pub args: &'static str,
+    /// What it does, as the help says it.
+    pub help: &'static str,
+    /// How many arguments it needs at least; fewer is a usage error (Q15).
+    pub min_args: usize,
+    pub listing: Listing,
+    kind: Kind,
+}
+
+const fn spec(name: &'static str, args: &'static str, help: &'static str, min_args: usize, kind: Kind) -> CommandSpec {
+    CommandSpec { name, args, help, min_args, listing: Listing::Original, kind }
+}
+
+/// Every command: the original's in the order its help lists them, then
+/// the ones the help does not list.
+#[rustfmt::skip]
+pub const COMMANDS: &[CommandSpec] = &[
+    spec("addbr", "<bridge>", "add bridge", 1, Kind::AddBridge),
+    spec("delbr", "<bridge>", "delete bridge", 1, Kind::DeleteBridge),
+    spec("addif", "<bridge> <device>", "add interface to bridge", 2, Kind::AddInterfaces),
+    spec("delif", "<bridge> <device>", "delete interface from bridge", 2, Kind::DeleteInterfaces),
+    spec("hairpin", "<bridge> <port> {on|off}", "turn hairpin on/off", 3, Kind::Hairpin),
+    spec("setageing", "<bridge> <time>", "set ageing time", 2, Kind::BridgeTime(BridgeKnob::AgeingTime)),
+    spec("setbridgeprio", "<bridge> <prio>", "set bridge priority", 2, Kind::BridgePriority),
+    spec("setfd", "<bridge> <time>", "set bridge forward delay", 2, Kind::BridgeTime(BridgeKnob::ForwardDelay)),
+    spec("sethello", "<bridge> <time>", "set hello time", 2, Kind::BridgeTime(BridgeKnob::HelloTime)),
+    spec("setmaxage", "<bridge> <time>", "set max message age", 2, Kind::BridgeTime(BridgeKnob::MaxAge)),
+    spec("setpathcost", "<bridge> <port> <cost>", "set path cost", 3, Kind::PathCost),
+    spec("setportprio", "<bridge> <port> <prio>", "set port priority", 3, Kind::PortPriority),
+    spec("show", "[ <bridge> ]", "show a list of bridges", 0, Kind::Show),
+    spec("showmacs", "<bridge>", "show a list of mac addrs", 1, Kind::ShowMacs),
+    spec("showstp", "<bridge>", "show bridge stp info", 1, Kind::ShowStp),
+    spec("stp", "<bridge> {on|off}", "turn stp on/off", 2, Kind::Stp),
+    CommandSpec {
+        listing: Listing::Hidden,
+        ..spec("setgcint", "<bridge> <time>", "set garbage collection interval", 0, Kind::SetGcInterval)
+    },
+];
+
+/// The command called exactly `name`.
+pub fn find(name: &[u8]) -> Option<&'static CommandSpec> {
+    COMMANDS.iter().find(|spec| spec.name.as_bytes() == name)
+}
+
+/// The commands of one listing, in table order.
+pub fn listed(listing: Listing) -> impl Iterator<Item = &'static CommandSpec> {
+    COMMANDS.iter().filter(move |spec| spec.listing == listing)
+}
+
+/// Words (command name first) to a `Command` with every argument checked:
+/// the name, then the count, then each argument in the original's order.
+pub fn resolve(words: &[OsString]) -> Result<Command, Error> {
+    let Some((name, args)) = words.split_first() else {
+        return Err(Error::NoCommand);
+    };
+    let spec = find(name.as_bytes()).ok_or_else(|| Error::UnknownCommand { name: name.as_bytes().to_vec() })?;
+    if args.len() < spec.min_args {
+        return Err(spec.argument_count());
+    }
+    spec.build(args)
+}
+
+impl CommandSpec {
+    /// The arguments and help as the original's help line joins them: two
+    /// TABs after a short synopsis, one after a long one.
+    pub fn synopsis(&self) -> String {
+        let gap = if self.args.len() < 16 { "\t\t" } else { "\t" };
+        format!("{}{gap}{}", self.args, self.help)
+    }
+
+    /// `Usage: brctl <name> <synopsis>`, as the original prints it (no newline).
+    pub fn usage(&self) -> String {
+        format!("Usage: brctl {} {}", self.name, self.synopsis())
+    }
+
+    fn argument_count(&self) -> Error {
+        Error::ArgumentCount { usage: self.usage() }
+    }
+
+    /// Extra arguments are ignored where the original ignores them; too few
+    /// fall through to the usage error, so no argument is read that is not there.
+    fn build(&self, args: &[OsString]) -> Result<Command, Error> {
+        Ok(match (self.kind, args) {
+            (Kind::AddBridge, [bridge, ..]) => Command::AddBridge(name(bridge)?),
+            (Kind::DeleteBridge, [bridge, ..]) => Command::DeleteBridge(name(bridge)?),
+            (Kind::AddInterfaces, [bridge, devices @ ..]) if !devices.is_empty() => {
+                Command::AddInterfaces { bridge: name(bridge)?, devices: names(devices)? }
+            }
+            (Kind::DeleteInterfaces, [bridge, devices @ ..]) if !devices.is_empty() => {
+                Command::DeleteInterfaces { bridge: name(bridge)?, devices: names(devices)? }
+            }
+            (Kind::Hairpin, [bridge, port, word, ..]) => {
+                // The original checks the word before the names.
+                let on = on_off(word)?;
+                Command::Hairpin { bridge: name(bridge)?, port: name(port)?, on }
+            }
+            (Kind::BridgeTime(knob), [bridge, time, ..]) => {
+                let bridge = name(bridge)?;
+                let centisecs = Centisecs::parse(time).map_err(|problem| Error::BadTime {
+                    knob,
+                    arg: time.as_bytes().to_vec(),
+                    problem,
+                })?;
+                Command::SetBridge { bridge, knob, setting: bridge_setting(knob, centisecs.get()) }
+            }
+            (Kind::BridgePriority, [bridge, priority, ..]) => {
+                let bridge = name(bridge)?;
+                let value = BridgePriority::parse(priority)
+                    .map_err(|problem| Error::BadBridgePriority { arg: priority.as_bytes().to_vec(), problem })?;
+                let knob = BridgeKnob::Priority;
+                Command::SetBridge { bridge, knob, setting: bridge_setting(knob, u32::from(value.get())) }
+            }
+            (Kind::Stp, [bridge, word, ..]) => {
+                let bridge = name(bridge)?;
+                let on = on_off(word)?;
+                let knob = BridgeKnob::Stp;
+                Command::SetBridge { bridge, knob, setting: bridge_setting(knob, u32::from(on.get())) }
+            }
+            (Kind::PathCost, [bridge, port, cost, ..]) => {
+                let (bridge, port) = (name(bridge)?, name(port)?);
+                let cost = PathCost::parse(cost).map_err(|problem| Error::BadPortValue {
+                    knob: PortKnob::PathCost,
+                    arg: cost.as_bytes().to_vec(),
+                    problem,
+                })?;
+                Command::SetPathCost { bridge, port, cost }
+            }
+            (Kind::PortPriority, [bridge, port, priority, ..]) => {
+                let (bridge, port) = (name(bridge)?, name(port)?);
+                let priority = PortPriority::parse(priority).map_err(|problem| Error::BadPortValue {
+                    knob: PortKnob::Priority,
+                    arg: priority.as_bytes().to_vec(),
+                    problem,
+                })?;
+                Command::SetPortPriority { bridge, port, priority }
+            }
+            (Kind::Show, bridges) => Command::Show(names(bridges)?),
+            (Kind::ShowMacs, [bridge, ..]) => Command::ShowMacs(name(bridge)?),
+            (Kind::ShowStp, [bridge, ..]) => Command::ShowStp(name(bridge)?),
+            (Kind::SetGcInterval, _) => Command::SetGcInterval,
+            _ => return Err(self.argument_count()),
+        })
+    }
+}
+
+fn bridge_setting(knob: BridgeKnob, value: u32) -> BridgeSetting {
+    match knob {
+        BridgeKnob::AgeingTime => BridgeSetting::AgeingTime(value),
+        BridgeKnob::ForwardDelay => BridgeSetting::ForwardDelay(value),
+        BridgeKnob::HelloTime => BridgeSetting::HelloTime(value),
+        BridgeKnob::MaxAge => BridgeSetting::MaxAge(value),
+        BridgeKnob::Priority => BridgeSetting::Priority(value as u16),
+        BridgeKnob::Stp => BridgeSetting::StpState(value != 0),
+    }
+}
+
+fn name(arg: &OsString) -> Result<IfName, Error> {
+    IfName::parse(arg).map_err(|problem| Error::BadName { name: arg.as_bytes().to_vec(), problem })
+}
+
+fn names(args: &[OsString]) -> Result<Vec<IfName>, Error> {
+    args.iter().map(name).collect()
+}
+
+fn on_off(arg: &OsString) -> Result<OnOff, Error> {
+    OnOff::parse(arg).ok_or_else(|| Error::BadOnOff { arg: arg.as_bytes().to_vec() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(words: &[&str]) -> Vec<OsString> {
+        words.iter().map(OsString::from).collect()
+    }
+
+    fn message(result: Result<Command, Error>) -> String {
+        match result {
+            Ok(command) => format!("{command:?}"),
+            Err(err) => String::from_utf8_lossy(&err.message()).into_owned(),
+        }
+    }
+
+    #[test]
+    fn commands_match_exactly() {
+        assert_eq!(find(b"show").map(|c| c.min_args), Some(0));
+        assert!(find(b"Show").is_none());
+        assert!(find(b"sho").is_none());
+        assert!(find(b"").is_none());
+        assert_eq!(find(b"setgcint").map(|c| c.listing), Some(Listing::Hidden));
+    }
+
+    /// The table's minimum counts and `build`'s slice patterns agree: with
+    /// `min_args` arguments no command reports a usage error, with one
+    /// fewer every command does.
+    #[test]
+    fn minimum_counts_match_the_argument_patterns() {
+        for spec in COMMANDS {
+            let enough = words(&["br0", "p0", "1", "1"][..spec.min_args]);
+            let built = spec.build(&enough);
+            assert!(!matches!(built, Err(Error::ArgumentCount { .. })), "{}: {}", spec.name, message(built));
+            if let Some(fewer) = spec.min_args.checked_sub(1) {
+                let mut all = words(&[spec.name]);
+                all.extend(enough.into_iter().take(fewer));
+                let resolved = resolve(&all);
+                assert!(matches!(resolved, Err(Error::ArgumentCount { .. })), "{}: {}", spec.name, message(resolved));
+                assert!(matches!(spec.build(&all[1..]), Err(Error::ArgumentCount { .. })), "{}", spec.name);
+            }
+        }
+    }
+
+    #[test]
+    fn synopses_and_usage_keep_the_original_tabs() {
+        let usage = |name: &str| find(name.as_bytes()).map(CommandSpec::usage);
+        assert_eq!(usage("addbr").as_deref(), Some("Usage: brctl addbr <bridge>\t\tadd bridge"));
+        assert_eq!(usage("addif").as_deref(), Some("Usage: brctl addif <bridge> <device>\tadd interface to bridge"));
+        assert_eq!(usage("show").as_deref(), Some("Usage: brctl show [ <bridge> ]\t\tshow a list of bridges"));
+        assert_eq!(usage("stp").as_deref(), Some("Usage: brctl stp <bridge> {on|off}\tturn stp on/off"));
+    }
+
+    #[test]
+    fn resolve_checks_name_then_count_then_arguments_in_order() {
+        assert_eq!(message(resolve(&[])), "");
+        assert_eq!(message(resolve(&words(&["nosuch", "x"]))), "never heard of command [nosuch]");
+        assert_eq!(
+            message(resolve(&words(&["setfd", "a/b"]))),
+            "Incorrect number of arguments for command\nUsage: brctl setfd <bridge> <time>\t\tset bridge forward delay"
+        );
+        assert!(message(resolve(&words(&["setfd", "a/b", "x"]))).starts_with("interface name 'a/b' is not valid"));
+        assert!(message(resolve(&words(&["hairpin", "a/b", "c/d", "maybe"]))).starts_with("expect on/off"));
+        assert!(message(resolve(&words(&["setportprio", "b", "c/d", "x"]))).starts_with("interface name 'c/d'"));
+        assert_eq!(
+            resolve(&words(&["addif", "br0", "v0", "v1"])).ok(),
+            Some(Command::AddInterfaces {
+                bridge: IfName::from_bytes(b"br0").unwrap(),
+                devices: vec![IfName::from_bytes(b"v0").unwrap(), IfName::from_bytes(b"v1").unwrap()],
+            })
+        );
+        assert_eq!(resolve(&words(&["setgcint"])).ok(), Some(Command::SetGcInterval));
+    }
+}
