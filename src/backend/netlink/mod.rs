@@ -1,0 +1,303 @@
+//! The rtnetlink backend: one NETLINK_ROUTE socket per run, requests built
+//! with neli, replies decoded here from their raw bytes.
+//!
+//! Replies are read as raw payloads rather than neli's typed messages so that
+//! an attribute of an unexpected width or a flag bit in its type never fails a
+//! whole dump: each value is decoded by its actual length, and anything that
+//! does not fit is left at its default.
+//!
+//! `uapi` holds the kernel's numbers, `frame` splits datagrams into
+//! messages, `request` builds what is sent and `decode` reads the replies;
+//! this file is the socket loop and the `Backend` implementation.
+
+mod decode;
+mod frame;
+mod request;
+mod uapi;
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use neli::consts::nl::NlmF;
+use neli::consts::rtnl::{Ifla, Rtm};
+use neli::consts::socket::{Msg, NlFamily};
+use neli::nl::{NlPayload, NlmsghdrBuilder};
+use neli::rtnl::Ifinfomsg;
+use neli::socket::NlSocket;
+use neli::utils::Groups;
+use neli::{Size, ToBytes};
+
+use super::{Backend, BridgeSetting, PortSetting};
+use crate::error::Errno;
+use crate::model::{FdbEntry, Link};
+use crate::values::IfName;
+use decode::{decode_link, decode_neighbour, fdb_entry};
+use frame::{i32_at, io_errno, kernel_errno, split_message};
+use request::{
+    attr, bridge_dump_request, bridge_setting_request, c_string, ext_mask, ifinfomsg, link_dump_request, nest,
+    port_setting_request,
+};
+use uapi::{NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_DUMP_INTR};
+
+/// How often a dump the kernel flagged NLM_F_DUMP_INTR (the table changed
+/// while it was being read) is started again before giving up.
+const DUMP_ATTEMPTS: usize = 8;
+
+/// The receive buffer. The kernel hands a dump over in pieces of at most
+/// 32 KB; a single reply is one link, a few KB. Twice the largest piece
+/// leaves room, and pages the kernel never writes are never touched.
+const RECEIVE_BUFFER: usize = 64 * 1024;
+
+/// rtnetlink over one socket, reused for every request of a run.
+pub struct NetlinkBackend {
+    socket: NlSocket,
+    /// Sequence number of the last request; replies carrying another are
+    /// leftovers of an earlier request and are skipped.
+    seq: u32,
+    /// One buffer for every receive of the run, read in place: no copy or
+    /// allocation per message.
+    buffer: Vec<u8>,
+}
+
+/// How a request is answered.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    /// A change: the kernel's ACK (or error) ends it.
+    Ack,
+    /// A lookup: one reply message (or an error), no ACK asked for.
+    One,
+    /// A dump: messages until NLMSG_DONE.
+    Dump,
+}
+
+impl NetlinkBackend {
+    pub fn new() -> Result<NetlinkBackend, Errno> {
+        // A plain socket and bind. The socket is blocking, and the kernel
+        // picks the port id; replies are matched by sequence number.
+        let socket = NlSocket::connect(NlFamily::Route, None, Groups::empty()).map_err(io_errno)?;
+        Ok(NetlinkBackend { socket, seq: 0, buffer: vec![0; RECEIVE_BUFFER] })
+    }
+
+    /// Sends one request (with `extra` flags, such as CREATE) and feeds every
+    /// reply message (type and payload) to `each` until the request is
+    /// answered as `answer` says. A kernel error becomes its errno. Returns
+    /// whether the kernel flagged the dump as interrupted.
+    fn exchange(
+        &mut self,
+        ty: Rtm,
+        answer: Answer,
+        extra: NlmF,
+        body: Ifinfomsg,
+        each: &mut dyn FnMut(u16, &[u8]),
+    ) -> Result<bool, Errno> {
+        self.seq = self.seq.wrapping_add(1);
+        let seq = self.seq;
+        let flags = match answer {
+            Answer::Ack => NlmF::REQUEST | NlmF::ACK,
+            Answer::One => NlmF::REQUEST,
+            Answer::Dump => NlmF::REQUEST | NlmF::DUMP,
+        } | extra;
+        let request = NlmsghdrBuilder::default()
+            .nl_type(ty)
+            .nl_flags(flags)
+            .nl_seq(seq)
+            .nl_payload(NlPayload::Payload(body))
+            .build()
+            .map_err(|_| Errno(libc::EIO))?;
+        let mut bytes = Cursor::new(Vec::with_capacity(request.padded_size()));
+        request.to_bytes(&mut bytes).map_err(|_| Errno(libc::EIO))?;
+        self.socket.send(bytes.get_ref(), Msg::empty()).map_err(io_errno)?;
+
+        let mut interrupted = false;
+        loop {
+            // MSG_TRUNC makes the kernel say how long the datagram really
+            // was, so a reply that did not fit is an error, not a misreading.
+            let (length, _) = self.socket.recv(&mut self.buffer[..], Msg::TRUNC).map_err(io_errno)?;
+            let Some(mut rest) = self.buffer.get(..length) else {
+                return Err(Errno(libc::EMSGSIZE));
+            };
+            if length == 0 {
+                return Err(Errno(libc::EIO));
+            }
+            while let Some((header, payload, next)) = split_message(rest) {
+                rest = next;
+                if header.seq != seq || header.ty == NLMSG_NOOP {
+                    continue;
+                }
+                if header.flags & NLM_F_DUMP_INTR != 0 {
+                    interrupted = true;
+                }
+                match header.ty {
+                    // An error, or the ACK of a change (code 0).
+                    NLMSG_ERROR => match i32_at(payload, 0) {
+                        Some(code) if code < 0 => return Err(kernel_errno(code)),
+                        Some(_) if answer != Answer::Dump => return Ok(interrupted),
+                        Some(_) => {}
+                        None => return Err(Errno(libc::EIO)),
+                    },
+                    // The DONE of a dump carries the dump's own result.
+                    NLMSG_DONE => match i32_at(payload, 0) {
+                        Some(code) if code < 0 => return Err(kernel_errno(code)),
+                        _ => return Ok(interrupted),
+                    },
+                    NLMSG_OVERRUN => return Err(Errno(libc::ENOBUFS)),
+                    kind => {
+                        each(kind, payload);
+                        if answer == Answer::One {
+                            return Ok(interrupted);
+                        }
+                    }
+                }
+            }
+            if !rest.is_empty() {
+                // A header that claims more than the datagram holds.
+                return Err(Errno(libc::EIO));
+            }
+        }
+    }
+
+    /// A change that only needs its ACK.
+    fn change(&mut self, ty: Rtm, flags: NlmF, body: Ifinfomsg) -> Result<(), Errno> {
+        self.exchange(ty, Answer::Ack, flags, body, &mut |_, _| {})?;
+        Ok(())
+    }
+
+    /// Runs a dump to its end and decodes the messages of type `reply`,
+    /// starting it over when the kernel says it was interrupted.
+    fn dump<T>(
+        &mut self,
+        ty: Rtm,
+        body: &Ifinfomsg,
+        reply: Rtm,
+        decode: &dyn Fn(&[u8]) -> Option<T>,
+    ) -> Result<Vec<T>, Errno> {
+        let reply = u16::from(reply);
+        for _ in 0..DUMP_ATTEMPTS {
+            let mut items = Vec::new();
+            let mut each = |kind, payload: &[u8]| {
+                if kind == reply {
+                    items.extend(decode(payload));
+                }
+            };
+            let interrupted = self.exchange(ty, Answer::Dump, NlmF::empty(), body.clone(), &mut each)?;
+            if !interrupted {
+                return Ok(items);
+            }
+        }
+        Err(Errno(libc::EINTR))
+    }
+}
+
+impl Backend for NetlinkBackend {
+    fn link(&mut self, name: &IfName) -> Result<Option<Link>, Errno> {
+        let body = ifinfomsg(
+            uapi::AF_UNSPEC,
+            0,
+            vec![attr(Ifla::from(uapi::IFLA_IFNAME), &c_string(name.as_bytes()))?, ext_mask()?],
+        )?;
+        let newlink = u16::from(Rtm::Newlink);
+        let mut found = None;
+        let mut each = |kind, payload: &[u8]| {
+            if kind == newlink && found.is_none() {
+                found = decode_link(payload);
+            }
+        };
+        let result = self.exchange(Rtm::Getlink, Answer::One, NlmF::empty(), body, &mut each);
+        match result {
+            Ok(_) => Ok(found),
+            Err(Errno::ENODEV) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    fn bridges(&mut self) -> Result<Vec<Link>, Errno> {
+        let body = bridge_dump_request()?;
+        let mut links = self.dump(Rtm::Getlink, &body, Rtm::Newlink, &decode_link)?;
+        // Kernels before 4.6 ignore the kind filter and send every link.
+        links.retain(Link::is_bridge);
+        Ok(links)
+    }
+
+    fn bridge_ports(&mut self) -> Result<Vec<Link>, Errno> {
+        // An AF_BRIDGE link dump has one short message per bridge port (name,
+        // master, IFLA_PROTINFO) and none for other links: far less for the
+        // kernel to fill than a full dump of every link.
+        let body = ifinfomsg(uapi::AF_BRIDGE, 0, Vec::new())?;
+        let mut links = self.dump(Rtm::Getlink, &body, Rtm::Newlink, &decode_link)?;
+        links.retain(|link| link.master.is_some());
+        Ok(links)
+    }
+
+    fn ports(&mut self, bridge: &Link) -> Result<Vec<Link>, Errno> {
+        let bridge = bridge.index;
+        // The kernel filters a link dump by IFLA_MASTER (and flags its reply
+        // NLM_F_DUMP_FILTERED); kernels before 4.6 ignore the attribute and
+        // send every link, so keep only the bridge's ports either way.
+        let body = link_dump_request(Some(bridge))?;
+        let mut links = self.dump(Rtm::Getlink, &body, Rtm::Newlink, &decode_link)?;
+        links.retain(|link| link.is_port_of(bridge));
+        Ok(links)
+    }
+
+    fn add_bridge(&mut self, name: &IfName) -> Result<(), Errno> {
+        let body = ifinfomsg(
+            uapi::AF_UNSPEC,
+            0,
+            vec![
+                attr(Ifla::from(uapi::IFLA_IFNAME), &c_string(name.as_bytes()))?,
+                nest(Ifla::from(uapi::IFLA_LINKINFO), vec![attr(uapi::IFLA_INFO_KIND, b"bridge\0")?])?,
+            ],
+        )?;
+        self.change(Rtm::Newlink, NlmF::CREATE | NlmF::EXCL, body)
+    }
+
+    fn delete_link(&mut self, index: u32) -> Result<(), Errno> {
+        let body = ifinfomsg(uapi::AF_UNSPEC, index, Vec::new())?;
+        self.change(Rtm::Dellink, NlmF::empty(), body)
+    }
+
+    fn set_master(&mut self, port: u32, master: u32) -> Result<(), Errno> {
+        let body = ifinfomsg(uapi::AF_UNSPEC, port, vec![attr(Ifla::from(uapi::IFLA_MASTER), &master.to_ne_bytes())?])?;
+        self.change(Rtm::Setlink, NlmF::empty(), body)
+    }
+
+    fn set_bridge(&mut self, bridge: u32, setting: BridgeSetting) -> Result<(), Errno> {
+        let body = bridge_setting_request(bridge, setting)?;
+        self.change(Rtm::Newlink, NlmF::empty(), body)
+    }
+
+    fn set_port(&mut self, port: u32, setting: PortSetting) -> Result<(), Errno> {
+        let body = port_setting_request(port, setting)?;
+        self.change(Rtm::Setlink, NlmF::empty(), body)
+    }
+
+    fn may_change(&mut self) -> Result<(), Errno> {
+        // An RTM_SETLINK that changes nothing: the kernel checks
+        // CAP_NET_ADMIN before it looks at the request, so this answers
+        // EPERM exactly when a real change would. Loopback is ifindex 1 in
+        // every network namespace.
+        let body = ifinfomsg(uapi::AF_UNSPEC, 1, Vec::new())?;
+        self.change(Rtm::Setlink, NlmF::empty(), body)
+    }
+
+    fn fdb(&mut self, bridge_link: &Link) -> Result<Vec<FdbEntry>, Errno> {
+        let bridge = bridge_link.index;
+        let port_numbers: HashMap<u32, u16> = self
+            .ports(bridge_link)?
+            .iter()
+            .filter_map(|link| Some((link.index, link.port.as_ref()?.port_no)))
+            .collect();
+        // An AF_BRIDGE neighbour dump asked with an ifinfomsg carrying
+        // IFLA_MASTER is filtered by bridge in the kernel (the format
+        // iproute2 uses on sockets without strict checking). Other bridges'
+        // own entries and the ports' NTF_SELF lists still come along.
+        let body = ifinfomsg(uapi::AF_BRIDGE, 0, vec![attr(Ifla::from(uapi::IFLA_MASTER), &bridge.to_ne_bytes())?])?;
+        // Decoded and filtered as the replies arrive: only the (small)
+        // entries are kept, however many neighbours the dump carries.
+        let decode = |payload: &[u8]| fdb_entry(&decode_neighbour(payload)?, bridge, &port_numbers);
+        self.dump(Rtm::Getneigh, &body, Rtm::Newneigh, &decode)
+    }
+}
+
+#[cfg(test)]
+mod tests;

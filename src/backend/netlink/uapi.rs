@@ -1,0 +1,85 @@
+//! Numbers from the kernel's uapi headers (linux/if_link.h, linux/neighbour.h,
+//! linux/rtnetlink.h, linux/netlink.h). neli and libc lack the bridge ones,
+//! and libc's NDA_MASTER is glibc-only, so all used here live in one place.
+
+pub(super) const NLA_F_NESTED: u16 = 0x8000;
+pub(super) const NLA_F_NET_BYTEORDER: u16 = 0x4000;
+pub(super) const NLA_TYPE_MASK: u16 = !(NLA_F_NESTED | NLA_F_NET_BYTEORDER);
+
+pub(super) const AF_UNSPEC: u8 = 0;
+pub(super) const AF_BRIDGE: u8 = 7;
+
+pub(super) const IFF_UP: u32 = 0x1;
+pub(super) const IFF_LOOPBACK: u32 = 0x8;
+
+pub(super) const RTEXT_FILTER_SKIP_STATS: u32 = 1 << 3;
+
+pub(super) const IFLA_IFNAME: u16 = 3;
+pub(super) const IFLA_MASTER: u16 = 10;
+pub(super) const IFLA_PROTINFO: u16 = 12;
+pub(super) const IFLA_LINKINFO: u16 = 18;
+pub(super) const IFLA_EXT_MASK: u16 = 29;
+
+pub(super) const IFLA_INFO_KIND: u16 = 1;
+pub(super) const IFLA_INFO_DATA: u16 = 2;
+pub(super) const IFLA_INFO_SLAVE_KIND: u16 = 4;
+pub(super) const IFLA_INFO_SLAVE_DATA: u16 = 5;
+
+pub(super) const IFLA_BR_FORWARD_DELAY: u16 = 1;
+pub(super) const IFLA_BR_HELLO_TIME: u16 = 2;
+pub(super) const IFLA_BR_MAX_AGE: u16 = 3;
+pub(super) const IFLA_BR_AGEING_TIME: u16 = 4;
+pub(super) const IFLA_BR_STP_STATE: u16 = 5;
+pub(super) const IFLA_BR_PRIORITY: u16 = 6;
+pub(super) const IFLA_BR_ROOT_ID: u16 = 10;
+pub(super) const IFLA_BR_BRIDGE_ID: u16 = 11;
+pub(super) const IFLA_BR_ROOT_PORT: u16 = 12;
+pub(super) const IFLA_BR_ROOT_PATH_COST: u16 = 13;
+pub(super) const IFLA_BR_TOPOLOGY_CHANGE: u16 = 14;
+pub(super) const IFLA_BR_TOPOLOGY_CHANGE_DETECTED: u16 = 15;
+pub(super) const IFLA_BR_HELLO_TIMER: u16 = 16;
+pub(super) const IFLA_BR_TCN_TIMER: u16 = 17;
+pub(super) const IFLA_BR_TOPOLOGY_CHANGE_TIMER: u16 = 18;
+pub(super) const IFLA_BR_GC_TIMER: u16 = 19;
+
+pub(super) const IFLA_BRPORT_STATE: u16 = 1;
+pub(super) const IFLA_BRPORT_PRIORITY: u16 = 2;
+pub(super) const IFLA_BRPORT_COST: u16 = 3;
+pub(super) const IFLA_BRPORT_MODE: u16 = 4;
+pub(super) const IFLA_BRPORT_ROOT_ID: u16 = 13;
+pub(super) const IFLA_BRPORT_BRIDGE_ID: u16 = 14;
+pub(super) const IFLA_BRPORT_DESIGNATED_PORT: u16 = 15;
+pub(super) const IFLA_BRPORT_DESIGNATED_COST: u16 = 16;
+pub(super) const IFLA_BRPORT_ID: u16 = 17;
+pub(super) const IFLA_BRPORT_NO: u16 = 18;
+pub(super) const IFLA_BRPORT_TOPOLOGY_CHANGE_ACK: u16 = 19;
+pub(super) const IFLA_BRPORT_CONFIG_PENDING: u16 = 20;
+pub(super) const IFLA_BRPORT_MESSAGE_AGE_TIMER: u16 = 21;
+pub(super) const IFLA_BRPORT_FORWARD_DELAY_TIMER: u16 = 22;
+pub(super) const IFLA_BRPORT_HOLD_TIMER: u16 = 23;
+
+pub(super) const NDA_LLADDR: u16 = 2;
+pub(super) const NDA_CACHEINFO: u16 = 3;
+pub(super) const NDA_VLAN: u16 = 5;
+pub(super) const NDA_MASTER: u16 = 9;
+
+pub(super) const NUD_NOARP: u16 = 0x40;
+pub(super) const NUD_PERMANENT: u16 = 0x80;
+pub(super) const NTF_SELF: u8 = 0x02;
+pub(super) const NTF_EXT_LEARNED: u8 = 0x10;
+pub(super) const NTF_OFFLOADED: u8 = 0x20;
+pub(super) const NTF_STICKY: u8 = 0x40;
+
+/// sizeof(struct ifinfomsg) and sizeof(struct ndmsg).
+pub(super) const IFINFOMSG_LEN: usize = 16;
+pub(super) const NDMSG_LEN: usize = 12;
+/// Offset of `ndm_updated` in struct nda_cacheinfo {confirmed, used, updated, refcnt}.
+pub(super) const CACHEINFO_UPDATED: usize = 8;
+
+/// Netlink message header fields (linux/netlink.h).
+pub(super) const NLMSG_HDRLEN: usize = 16;
+pub(super) const NLMSG_NOOP: u16 = 1;
+pub(super) const NLMSG_ERROR: u16 = 2;
+pub(super) const NLMSG_DONE: u16 = 3;
+pub(super) const NLMSG_OVERRUN: u16 = 4;
+pub(super) const NLM_F_DUMP_INTR: u16 = 0x10;

@@ -1,0 +1,312 @@
+//! What `matches_the_kernel_over_netlink` compares the reader with: `ip`
+//! and `bridge` output (built only under `#[cfg(test)]`, see `mod tests` in
+//! the reader's mod.rs).
+
+// The comparison runs `ip` and `bridge`; the program itself never runs a program.
+#![allow(clippy::disallowed_methods)]
+
+use super::super::*;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::process::Command;
+
+/// Timers tick between the two reads; allow this many centiseconds.
+const TIMER_SLACK: u64 = 300;
+
+/// One line of `ip -d -o link show`, split into tokens.
+struct IpLink {
+    index: u32,
+    name: Vec<u8>,
+    flags: Vec<String>,
+    tokens: Vec<Vec<u8>>,
+}
+
+impl IpLink {
+    /// The token after `key`, searching from the token `section` on.
+    fn raw(&self, section: &str, key: &str) -> Option<&[u8]> {
+        let start = self.tokens.iter().position(|t| t == section.as_bytes())?;
+        let at = self.tokens[start..].iter().position(|t| t == key.as_bytes())?;
+        self.tokens.get(start + at + 1).map(Vec::as_slice)
+    }
+
+    fn get(&self, section: &str, key: &str) -> Option<&str> {
+        std::str::from_utf8(self.raw(section, key)?).ok()
+    }
+
+    fn num(&self, section: &str, key: &str) -> u64 {
+        let text = self.get(section, key).unwrap_or_else(|| panic!("no {key} in {section}"));
+        match text.strip_prefix("0x") {
+            Some(hex) => u64::from_str_radix(hex, 16).unwrap(),
+            None => text.parse().unwrap(),
+        }
+    }
+
+    /// A timer as ip prints it (`%4i.%.2i`), as seconds * 100 + hundredths.
+    fn timer(&self, section: &str, key: &str) -> i64 {
+        let text = self.get(section, key).unwrap();
+        let (secs, cents) = text.split_once('.').unwrap();
+        secs.parse::<i64>().unwrap() * 100 + cents.parse::<i64>().unwrap()
+    }
+
+    /// A bridge id as ip prints it: `8000.2:0:0:0:0:99`.
+    fn id(&self, section: &str, key: &str) -> BridgeId {
+        let text = self.get(section, key).unwrap();
+        let (priority, mac) = text.split_once('.').unwrap();
+        let mut id = BridgeId { priority: u16::from_str_radix(priority, 16).unwrap(), mac: [0; 6] };
+        for (byte, part) in id.mac.iter_mut().zip(mac.split(':')) {
+            *byte = u8::from_str_radix(part, 16).unwrap();
+        }
+        id
+    }
+
+    fn on(&self, section: &str, key: &str) -> bool {
+        self.get(section, key) == Some("on")
+    }
+}
+
+fn run(program: &str, args: &[&OsStr]) -> Vec<u8> {
+    let out = Command::new(program).args(args).output().unwrap();
+    assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+fn tokens(line: &[u8]) -> Vec<Vec<u8>> {
+    line.split(u8::is_ascii_whitespace).filter(|t| !t.is_empty()).map(<[u8]>::to_vec).collect()
+}
+
+fn ip_links() -> Vec<IpLink> {
+    let args = ["-d", "-o", "link", "show"].map(OsStr::new);
+    let out = run("ip", &args);
+    let lines = out.split(|&b| b == b'\n').filter(|line| !line.is_empty());
+    lines
+        .map(|line| {
+            let tokens = tokens(line);
+            let index = String::from_utf8_lossy(&tokens[0]).trim_end_matches(':').parse().unwrap();
+            let mut name = tokens[1].strip_suffix(b":").unwrap().to_vec();
+            // veths print as v0@v0p.
+            if let Some(at) = name.iter().position(|&b| b == b'@') {
+                name.truncate(at);
+            }
+            let flags = String::from_utf8_lossy(&tokens[2]);
+            let flags = flags.trim_matches(['<', '>']).split(',').map(str::to_string).collect();
+            IpLink { index, name, flags, tokens }
+        })
+        .collect()
+}
+
+/// (mac, port number, is local, static, seconds since update) of
+/// the entries `bridge -s fdb show` lists for `bridge`'s ports.
+fn ip_fdb(bridge: &[u8], port_numbers: &HashMap<Vec<u8>, u64>) -> Vec<([u8; 6], u64, bool, bool, u64)> {
+    let [s, fdb, show, br] = ["-s", "fdb", "show", "br"].map(OsStr::new);
+    let out = run("bridge", &[s, fdb, show, br, OsStr::from_bytes(bridge)]);
+    let mut entries = Vec::new();
+    for line in out.split(|&b| b == b'\n').filter(|line| !line.is_empty()) {
+        let tokens = tokens(line);
+        let after = |key: &[u8]| {
+            let at = tokens.iter().position(|t| t == key)?;
+            tokens.get(at + 1).cloned()
+        };
+        let dev = after(b"dev").unwrap();
+        // brforward leaves out the bridge's own entries and the
+        // ports' own ("self") address lists.
+        if after(b"master").as_deref() != Some(bridge) || dev == bridge {
+            continue;
+        }
+        let mut mac = [0u8; 6];
+        let text = String::from_utf8_lossy(&tokens[0]).into_owned();
+        for (byte, part) in mac.iter_mut().zip(text.split(':')) {
+            *byte = u8::from_str_radix(part, 16).unwrap();
+        }
+        let used = String::from_utf8_lossy(&after(b"used").unwrap()).into_owned();
+        let updated = used.split_once('/').unwrap().1.parse().unwrap();
+        let local = tokens.iter().any(|t| t == b"permanent");
+        let fixed = local || tokens.iter().any(|t| t == b"static");
+        entries.push((mac, port_numbers[&dev], local, fixed, updated));
+    }
+    entries
+}
+
+/// Whether centiseconds `got` is near what ip printed. ip cuts the
+/// seconds to an int (`%4i` of a long), so cut ours the same way.
+fn close(got: u64, printed: i64) -> bool {
+    let micros = got.wrapping_mul(10_000);
+    let secs = micros / 1_000_000;
+    let cents = (micros - secs * 1_000_000) / 10_000;
+    let ours = i64::from(secs as i32) * 100 + cents as i64;
+    ours.abs_diff(printed) <= TIMER_SLACK
+}
+
+pub(super) fn compare(reader: &SysfsReader) -> Result<String, String> {
+    let links = reader.links().unwrap();
+    let ip = ip_links();
+    let mut problems = String::new();
+    let mut say = |what: String| {
+        problems.push_str(&what);
+        problems.push('\n');
+    };
+    let ip_index: HashMap<&[u8], u32> = ip.iter().map(|l| (&l.name[..], l.index)).collect();
+    if links.len() != ip.len() {
+        say(format!("{} links in sysfs, {} in ip", links.len(), ip.len()));
+    }
+    let (mut bridges, mut ports, mut fdb_entries, mut top_port) = (0, 0, 0, 0);
+    for want in &ip {
+        let label = String::from_utf8_lossy(&want.name).into_owned();
+        let Some(link) = links.iter().find(|l| l.index == want.index) else {
+            say(format!("{label}: index {} missing from sysfs", want.index));
+            continue;
+        };
+        let by_name = reader.link(&IfName::from_bytes(&want.name).unwrap()).unwrap();
+        if by_name.as_ref().map(|l| l.index) != Some(want.index) {
+            say(format!("{label}: link() by name gives {by_name:?}"));
+        }
+        let master = want.raw("mtu", "master").map(|m| ip_index[m]);
+        let basics = (&link.name[..], link.up, link.loopback, link.master);
+        let expected =
+            (&want.name[..], want.flags.iter().any(|f| f == "UP"), want.flags.iter().any(|f| f == "LOOPBACK"), master);
+        if basics != expected {
+            say(format!("{label}: (name, up, loopback, master) {basics:?} != ip {expected:?}"));
+        }
+        let is_bridge = want.get("bridge", "bridge_id").is_some();
+        match (&link.bridge, is_bridge) {
+            (None, false) => {}
+            (Some(b), true) => {
+                bridges += 1;
+                let s = "bridge";
+                let exact = [
+                    ("forward_delay", u64::from(b.forward_delay)),
+                    ("hello_time", b.hello_time.into()),
+                    ("max_age", b.max_age.into()),
+                    ("ageing_time", b.ageing_time.into()),
+                    ("stp_state", b.stp_state.into()),
+                    ("priority", b.priority.into()),
+                    ("root_port", b.root_port.into()),
+                    ("root_path_cost", b.root_path_cost.into()),
+                    ("topology_change", b.topology_change.into()),
+                    ("topology_change_detected", b.topology_change_detected.into()),
+                ];
+                for (key, got) in exact {
+                    if got != want.num(s, key) {
+                        say(format!("{label}: {key} {got} != ip {}", want.num(s, key)));
+                    }
+                }
+                for (key, got) in [
+                    ("hello_timer", b.hello_timer),
+                    ("tcn_timer", b.tcn_timer),
+                    ("topology_change_timer", b.topology_change_timer),
+                    ("gc_timer", b.gc_timer),
+                ] {
+                    if !close(got, want.timer(s, key)) {
+                        say(format!("{label}: {key} {got} != ip {}", want.timer(s, key)));
+                    }
+                }
+                if b.bridge_id != want.id(s, "bridge_id") || b.designated_root != want.id(s, "designated_root") {
+                    say(format!("{label}: ids {:?} {:?}", b.bridge_id, b.designated_root));
+                }
+            }
+            (got, _) => say(format!("{label}: bridge {got:?}, ip says bridge: {is_bridge}")),
+        }
+        let is_port = want.get("bridge_slave", "port_no").is_some();
+        match (&link.port, is_port) {
+            (None, false) => {}
+            (Some(p), true) => {
+                ports += 1;
+                top_port = top_port.max(p.port_no);
+                let s = "bridge_slave";
+                let state = ["disabled", "listening", "learning", "forwarding", "blocking"]
+                    .iter()
+                    .position(|&name| Some(name) == want.get(s, "state"))
+                    .unwrap() as u64;
+                let exact = [
+                    ("port_no", u64::from(p.port_no)),
+                    ("port_id", p.port_id.into()),
+                    ("priority", p.priority.into()),
+                    ("cost", p.path_cost.into()),
+                    ("designated_port", p.designated_port.into()),
+                    ("designated_cost", p.designated_cost.into()),
+                    ("topology_change_ack", p.topology_change_ack.into()),
+                    ("config_pending", p.config_pending.into()),
+                ];
+                for (key, got) in exact {
+                    if got != want.num(s, key) {
+                        say(format!("{label}: {key} {got} != ip {}", want.num(s, key)));
+                    }
+                }
+                if u64::from(p.state) != state || p.hairpin != want.on(s, "hairpin") {
+                    say(format!("{label}: state {} hairpin {}", p.state, p.hairpin));
+                }
+                for (key, got) in [
+                    ("message_age_timer", p.message_age_timer),
+                    ("forward_delay_timer", p.forward_delay_timer),
+                    ("hold_timer", p.hold_timer),
+                ] {
+                    if !close(got, want.timer(s, key)) {
+                        say(format!("{label}: {key} {got} != ip {}", want.timer(s, key)));
+                    }
+                }
+                if p.designated_root != want.id(s, "designated_root")
+                    || p.designated_bridge != want.id(s, "designated_bridge")
+                {
+                    say(format!("{label}: ids {:?} {:?}", p.designated_root, p.designated_bridge));
+                }
+            }
+            (got, _) => say(format!("{label}: port {got:?}, ip says port: {is_port}")),
+        }
+    }
+    for bridge in links.iter().filter(|l| l.is_bridge()) {
+        let label = String::from_utf8_lossy(&bridge.name).into_owned();
+        let name = IfName::from_bytes(&bridge.name).unwrap();
+        let mut expected: Vec<&[u8]> =
+            ip.iter().filter(|l| l.raw("mtu", "master") == Some(&bridge.name[..])).map(|l| &l.name[..]).collect();
+        expected.sort();
+        let found = reader.ports(&name).unwrap();
+        let mut names: Vec<&[u8]> = found.iter().map(|l| &l.name[..]).collect();
+        names.sort();
+        if names != expected {
+            say(format!("{label}: ports {} != ip {}", names.len(), expected.len()));
+        }
+        let port_numbers: HashMap<Vec<u8>, u64> = ip
+            .iter()
+            .filter_map(|l| {
+                Some((l.name.clone(), l.get("bridge_slave", "port_no").map(|_| l.num("bridge_slave", "port_no"))?))
+            })
+            .collect();
+        let fdb = reader.fdb(&name).unwrap();
+        fdb_entries += fdb.len();
+        let mut want = ip_fdb(&bridge.name, &port_numbers);
+        let mut got: Vec<_> = fdb.iter().map(|e| (e.mac, u64::from(e.port_no), e.is_local())).collect();
+        got.sort();
+        let mut want_keys: Vec<_> = want.iter().map(|&(mac, port, local, _, _)| (mac, port, local)).collect();
+        want_keys.sort();
+        if got != want_keys {
+            say(format!("{label}: fdb {got:x?}\n  != bridge fdb {want_keys:x?}"));
+        }
+        for entry in &fdb {
+            let Some(at) = want.iter().position(|w| w.0 == entry.mac && w.1 == u64::from(entry.port_no)) else {
+                continue;
+            };
+            let (_, _, _, fixed, updated) = want.swap_remove(at);
+            let ok = if fixed {
+                entry.ageing_timer == 0
+            } else {
+                u64::from(entry.ageing_timer).abs_diff(updated * 100) <= 200
+            };
+            if !ok {
+                say(format!("{label}: {:x?} ageing {} vs updated {updated}s", entry.mac, entry.ageing_timer));
+            }
+        }
+    }
+    if bridges == 0 || ports == 0 {
+        say("set up at least one bridge with a port (see the comment on the test)".to_string());
+    }
+    let mut summary = String::new();
+    let _ = write!(
+        summary,
+        "{} links, {bridges} bridges, {ports} ports (highest port_no {top_port}), {fdb_entries} fdb entries agree",
+        links.len()
+    );
+    if problems.is_empty() {
+        Ok(summary)
+    } else {
+        Err(problems)
+    }
+}
