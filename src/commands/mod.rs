@@ -10,6 +10,8 @@ mod port;
 mod show;
 mod stp;
 mod table;
+#[cfg(test)]
+mod tests;
 
 use std::io::Write;
 
