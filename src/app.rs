@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use std::io::{self, Write};
 use std::os::unix::ffi::OsStrExt;
 
-use crate::backend::{self, Kernel};
+use crate::backend::{self, Kernel, UnknownBackend};
 use crate::batch;
 use crate::cli::{self, GlobalOptions, Invocation};
 use crate::commands::{self, Command, OutputStyle};
@@ -132,9 +132,11 @@ fn run_batch(
 
 /// The backend for this run, in the namespace `-n` names.
 fn open_kernel(options: &GlobalOptions) -> Result<Kernel, Error> {
-    let mut kernel = backend::open()?;
+    let mut kernel = backend::open().map_err(|UnknownBackend(value)| Error::BadBackend { value })?;
     if let Some(target) = &options.netns {
-        kernel.enter_namespace(target)?;
+        kernel
+            .enter_namespace(target)
+            .map_err(|errno| Error::Namespace { name: target.as_bytes().to_vec(), errno })?;
     }
     Ok(kernel)
 }
@@ -149,7 +151,7 @@ fn execute(
     stderr: &mut dyn Write,
 ) -> Result<(), Error> {
     let _turn = if command.writes() {
-        kernel.open_netlink()?;
+        kernel.open_netlink().map_err(Error::Setup)?;
         kernel.serialize_changes()
     } else {
         None

@@ -8,7 +8,8 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
-use crate::error::{Errno, Error};
+use crate::backend::Errno;
+use crate::error::Error;
 
 /// The batch source: a file, or standard input for `-`.
 pub fn open(file: &OsString) -> Result<Box<dyn BufRead>, Errno> {

@@ -1,107 +1,50 @@
 //! One error type for the whole program. Each variant knows its message,
 //! worded as the original brctl words it, and its exit code.
 
-use std::fmt;
-
-/// A kernel error number, as netlink or a syscall reported it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Errno(pub i32);
-
-impl Errno {
-    pub const ENOENT: Errno = Errno(libc::ENOENT);
-    pub const ENODEV: Errno = Errno(libc::ENODEV);
-    pub const ENXIO: Errno = Errno(libc::ENXIO);
-    pub const EPERM: Errno = Errno(libc::EPERM);
-    pub const EINVAL: Errno = Errno(libc::EINVAL);
-    pub const EBUSY: Errno = Errno(libc::EBUSY);
-    pub const EEXIST: Errno = Errno(libc::EEXIST);
-    pub const ERANGE: Errno = Errno(libc::ERANGE);
-    pub const ELOOP: Errno = Errno(libc::ELOOP);
-    pub const EOPNOTSUPP: Errno = Errno(libc::EOPNOTSUPP);
-
-    /// The C library's strerror text, as the original prints it.
-    pub fn text(self) -> String {
-        let full = std::io::Error::from_raw_os_error(self.0).to_string();
-        // std appends " (os error N)"; the original prints strerror alone.
-        match full.rfind(" (os error ") {
-            Some(cut) => full[..cut].to_string(),
-            None => full,
-        }
-    }
-}
-
-impl fmt::Display for Errno {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text())
-    }
-}
-
-impl From<std::io::Error> for Errno {
-    fn from(err: std::io::Error) -> Errno {
-        Errno(err.raw_os_error().unwrap_or(libc::EIO))
-    }
-}
-
+use crate::backend::{BridgeSetting, Errno, PortSetting};
 use crate::values::{IfName, IfNameProblem, NumberProblem};
 
-/// Which bridge setting a time or priority was for; picks the wording.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BridgeKnob {
-    AgeingTime,
-    ForwardDelay,
-    HelloTime,
-    MaxAge,
-    Priority,
-    Stp,
-}
-
-impl BridgeKnob {
-    /// The original's "bad ... value" parse message.
-    fn bad_value(self) -> &'static str {
-        match self {
-            BridgeKnob::AgeingTime => "bad ageing time value",
-            BridgeKnob::ForwardDelay => "bad forward delay value",
-            BridgeKnob::HelloTime => "bad hello timer value",
-            BridgeKnob::MaxAge => "bad max age value",
-            BridgeKnob::Priority => "bad priority",
-            BridgeKnob::Stp => "expect on/off for argument",
-        }
-    }
-
-    /// The original's "set ... failed" prefix.
-    fn failed(self) -> &'static str {
-        match self {
-            BridgeKnob::AgeingTime => "set ageing time failed",
-            BridgeKnob::ForwardDelay => "set forward delay failed",
-            BridgeKnob::HelloTime => "set hello timer failed",
-            BridgeKnob::MaxAge => "set max age failed",
-            BridgeKnob::Priority => "set bridge priority failed",
-            BridgeKnob::Stp => "set stp status failed",
-        }
+/// The original's "bad ... value" parse message for a bridge setting.
+fn bad_bridge_value(setting: BridgeSetting) -> &'static str {
+    match setting {
+        BridgeSetting::AgeingTime => "bad ageing time value",
+        BridgeSetting::ForwardDelay => "bad forward delay value",
+        BridgeSetting::HelloTime => "bad hello timer value",
+        BridgeSetting::MaxAge => "bad max age value",
+        BridgeSetting::Priority => "bad priority",
+        BridgeSetting::Stp => "expect on/off for argument",
     }
 }
 
-/// Which port setting a value was for; picks the wording.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PortKnob {
-    PathCost,
-    Priority,
+/// The original's "set ... failed" prefix for a bridge setting.
+fn bridge_failed(setting: BridgeSetting) -> &'static str {
+    match setting {
+        BridgeSetting::AgeingTime => "set ageing time failed",
+        BridgeSetting::ForwardDelay => "set forward delay failed",
+        BridgeSetting::HelloTime => "set hello timer failed",
+        BridgeSetting::MaxAge => "set max age failed",
+        BridgeSetting::Priority => "set bridge priority failed",
+        BridgeSetting::Stp => "set stp status failed",
+    }
 }
 
-impl PortKnob {
-    fn bad_value(self) -> &'static str {
-        match self {
-            PortKnob::PathCost => "bad path cost value",
-            // Sic: the original's wording for setportprio (Q14).
-            PortKnob::Priority => "bad path priority value",
-        }
+/// The original's "bad ... value" parse message for a port setting.
+fn bad_port_value(setting: PortSetting) -> &'static str {
+    match setting {
+        PortSetting::PathCost => "bad path cost value",
+        // Sic: the original's wording for setportprio (Q14).
+        PortSetting::Priority => "bad path priority value",
+        PortSetting::Hairpin => "expect on/off for argument",
     }
+}
 
-    fn failed(self) -> &'static str {
-        match self {
-            PortKnob::PathCost => "set path cost failed",
-            PortKnob::Priority => "set port priority failed",
-        }
+/// The original's "set ... failed" prefix for a port setting (hairpin
+/// failures name the port and bridge instead: `Error::Hairpin`).
+fn port_failed(setting: PortSetting) -> &'static str {
+    match setting {
+        PortSetting::PathCost => "set path cost failed",
+        PortSetting::Priority => "set port priority failed",
+        PortSetting::Hairpin => "set hairpin mode failed",
     }
 }
 
@@ -117,7 +60,7 @@ pub enum Error {
     },
     /// A time that is not plain decimal seconds or does not fit (D2).
     BadTime {
-        knob: BridgeKnob,
+        setting: BridgeSetting,
         arg: Vec<u8>,
         problem: NumberProblem,
     },
@@ -128,7 +71,7 @@ pub enum Error {
     },
     /// A path cost or port priority that is not a 32-bit integer (D3).
     BadPortValue {
-        knob: PortKnob,
+        setting: PortSetting,
         arg: Vec<u8>,
         problem: NumberProblem,
     },
@@ -193,11 +136,11 @@ pub enum Error {
         errno: Errno,
     },
     SetBridge {
-        knob: BridgeKnob,
+        setting: BridgeSetting,
         errno: Errno,
     },
     SetPort {
-        knob: PortKnob,
+        setting: PortSetting,
         errno: Errno,
     },
     Hairpin {
@@ -271,20 +214,21 @@ impl Error {
                 };
                 join(&[b"interface name ", &shown(name), b" is not valid: ", why])
             }
-            Error::BadTime { knob, arg, problem } => {
+            Error::BadTime { setting, arg, problem } => {
                 let why: &[u8] = match problem {
                     NumberProblem::Malformed | NumberProblem::OctalDigit => {
                         b"expected seconds as a plain decimal number, such as 2 or 0.5"
                     }
                     NumberProblem::OutOfRange => b"at most 42949672.95 seconds fit",
                 };
-                join(&[knob.bad_value().as_bytes(), b" ", &shown(arg), b": ", why])
+                join(&[bad_bridge_value(*setting).as_bytes(), b" ", &shown(arg), b": ", why])
             }
             Error::BadBridgePriority { arg, problem } => {
                 join(&[b"bad priority ", &shown(arg), b": ", integer_rule(*problem, 65535)])
             }
-            Error::BadPortValue { knob, arg, problem } => {
-                join(&[knob.bad_value().as_bytes(), b" ", &shown(arg), b": ", integer_rule(*problem, u32::MAX.into())])
+            Error::BadPortValue { setting, arg, problem } => {
+                let rule = integer_rule(*problem, u32::MAX.into());
+                join(&[bad_port_value(*setting).as_bytes(), b" ", &shown(arg), b": ", rule])
             }
             Error::BadOnOff { arg } => {
                 join(&[b"expect on/off for argument, not ", &shown(arg), b": use on, off, yes, no, 1 or 0"])
@@ -338,8 +282,8 @@ impl Error {
                 b": ",
                 errno.text().as_bytes(),
             ]),
-            Error::SetBridge { knob, errno } => text(format!("{}: {errno}", knob.failed())),
-            Error::SetPort { knob, errno } => text(format!("{}: {errno}", knob.failed())),
+            Error::SetBridge { setting, errno } => text(format!("{}: {errno}", bridge_failed(*setting))),
+            Error::SetPort { setting, errno } => text(format!("{}: {errno}", port_failed(*setting))),
             Error::Hairpin { port, bridge, errno } => join(&[
                 b"can't set ",
                 port.as_bytes(),
@@ -391,20 +335,6 @@ impl Error {
         };
         match errno {
             Errno::EPERM => Some("hint: changing bridges needs CAP_NET_ADMIN (run as root)"),
-            _ => None,
-        }
-    }
-
-    /// The kernel's errno behind this error, if there is one.
-    pub fn errno(&self) -> Option<Errno> {
-        match self {
-            Error::Setup(e) | Error::AddBridge(e) | Error::ReadFdb(e) => Some(*e),
-            Error::DeleteBridge { errno, .. }
-            | Error::AddInterface { errno, .. }
-            | Error::DeleteInterface { errno, .. }
-            | Error::SetBridge { errno, .. }
-            | Error::SetPort { errno, .. }
-            | Error::Hairpin { errno, .. } => Some(*errno),
             _ => None,
         }
     }

@@ -5,6 +5,9 @@
 //! exit code out. Parse, validate, act: argv becomes typed values
 //! (`values`) and a `commands::Command` (`commands::resolve`), which `app`
 //! runs against the kernel (`backend`) and prints (`format`).
+//!
+//! Comments cite docs/compat.md: `4.10` is a section there, `Q15` one of
+//! the original's quirks, `D1` to `D10` our deliberate differences.
 
 pub mod app;
 pub mod backend;

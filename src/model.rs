@@ -13,12 +13,10 @@ pub struct BridgeId {
 impl BridgeId {
     /// Decodes the kernel's `struct ifla_bridge_id` (2 bytes priority, 6 bytes MAC).
     pub fn from_bytes(bytes: &[u8]) -> Option<BridgeId> {
-        if bytes.len() < 8 {
+        let [high, low, a, b, c, d, e, f, ..] = *bytes else {
             return None;
-        }
-        let mut mac = [0u8; 6];
-        mac.copy_from_slice(&bytes[2..8]);
-        Some(BridgeId { priority: u16::from_be_bytes([bytes[0], bytes[1]]), mac })
+        };
+        Some(BridgeId { priority: u16::from_be_bytes([high, low]), mac: [a, b, c, d, e, f] })
     }
 }
 

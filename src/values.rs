@@ -87,14 +87,9 @@ impl Centisecs {
 
     pub fn parse(arg: &OsStr) -> Result<Centisecs, NumberProblem> {
         let text = arg.as_bytes();
-        let (mantissa, exponent) = match text.iter().position(|&b| b == b'e' || b == b'E') {
-            Some(e) => (&text[..e], Some(&text[e + 1..])),
-            None => (text, None),
-        };
-        let (int_part, frac_part) = match mantissa.iter().position(|&b| b == b'.') {
-            Some(dot) => (&mantissa[..dot], &mantissa[dot + 1..]),
-            None => (mantissa, &[][..]),
-        };
+        let (mantissa, exponent) = split_once(text, |&b| b == b'e' || b == b'E');
+        let (int_part, frac_part) = split_once(mantissa, |&b| b == b'.');
+        let frac_part = frac_part.unwrap_or_default();
         let all_digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
         if int_part.len() + frac_part.len() == 0 || !all_digits(int_part) || !all_digits(frac_part) {
             return Err(NumberProblem::Malformed);
@@ -110,11 +105,17 @@ impl Centisecs {
     }
 }
 
+/// The bytes before the first one that matches, and those after it if any.
+fn split_once(text: &[u8], at: impl FnMut(&u8) -> bool) -> (&[u8], Option<&[u8]>) {
+    let mut parts = text.splitn(2, at);
+    (parts.next().unwrap_or(text), parts.next())
+}
+
 /// `[+-]digits`, saturating far beyond any meaningful exponent.
 fn parse_exponent(text: &[u8]) -> Option<i64> {
-    let (negative, digits) = match text.first() {
-        Some(b'+') => (false, &text[1..]),
-        Some(b'-') => (true, &text[1..]),
+    let (negative, digits) = match (text.strip_prefix(b"+"), text.strip_prefix(b"-")) {
+        (Some(digits), _) => (false, digits),
+        (_, Some(digits)) => (true, digits),
         _ => (false, text),
     };
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
@@ -130,7 +131,7 @@ fn parse_exponent(text: &[u8]) -> Option<i64> {
 fn centisecs_from_digits(digits: &[u8], point: i64) -> Result<u32, NumberProblem> {
     let whole_len = point.clamp(0, digits.len() as i64) as usize;
     let mut value: u64 = 0;
-    for &d in &digits[..whole_len] {
+    for &d in digits.iter().take(whole_len) {
         value = value * 10 + u64::from(d);
         if value > u64::from(u32::MAX) {
             return Err(NumberProblem::OutOfRange);
@@ -159,8 +160,8 @@ pub fn parse_unsigned(arg: &OsStr, max: u64) -> Result<u64, NumberProblem> {
     let text = arg.as_bytes();
     let (digits, radix) = if let Some(hex) = text.strip_prefix(b"0x").or_else(|| text.strip_prefix(b"0X")) {
         (hex, 16)
-    } else if text.len() > 1 && text[0] == b'0' {
-        (&text[1..], 8)
+    } else if let Some(octal) = text.strip_prefix(b"0").filter(|rest| !rest.is_empty()) {
+        (octal, 8)
     } else {
         (text, 10)
     };

@@ -19,7 +19,7 @@ use std::process::Command;
 
 use brctl::backend::netlink::NetlinkBackend;
 use brctl::backend::{Backend, BridgeSetting, PortSetting};
-use brctl::error::Errno;
+use brctl::backend::Errno;
 use brctl::values::IfName;
 use neli::consts::nl::NlmF;
 use neli::consts::rtnl::{Ifla, RtAddrFamily, RtaType, Rtm};
@@ -197,18 +197,18 @@ fn exercise() {
     nl.set_master(v2, br.index).unwrap();
     assert_eq!(nl.set_master(br.index, br.index), Err(Errno::ELOOP));
 
-    for setting in [
-        BridgeSetting::AgeingTime(20000),
-        BridgeSetting::ForwardDelay(1000),
-        BridgeSetting::HelloTime(300),
-        BridgeSetting::MaxAge(2500),
-        BridgeSetting::Priority(4096),
-        BridgeSetting::StpState(true),
+    for (setting, value) in [
+        (BridgeSetting::AgeingTime, 20000),
+        (BridgeSetting::ForwardDelay, 1000),
+        (BridgeSetting::HelloTime, 300),
+        (BridgeSetting::MaxAge, 2500),
+        (BridgeSetting::Priority, 4096),
+        (BridgeSetting::Stp, 1),
     ] {
-        nl.set_bridge(br.index, setting).unwrap();
+        nl.set_bridge(br.index, setting, value).unwrap();
     }
-    assert_eq!(nl.set_bridge(br.index, BridgeSetting::HelloTime(50)), Err(Errno::ERANGE));
-    assert_eq!(nl.set_bridge(v1, BridgeSetting::HelloTime(200)), Err(Errno::EOPNOTSUPP));
+    assert_eq!(nl.set_bridge(br.index, BridgeSetting::HelloTime, 50), Err(Errno::ERANGE));
+    assert_eq!(nl.set_bridge(v1, BridgeSetting::HelloTime, 200), Err(Errno::EOPNOTSUPP));
     let info = nl.link(&ifname("br0")).unwrap().unwrap().bridge.unwrap();
     assert_eq!(
         (info.ageing_time, info.forward_delay, info.hello_time, info.max_age, info.priority, info.stp_state),
@@ -217,11 +217,11 @@ fn exercise() {
     assert_eq!(info.bridge_id.priority, 4096);
     assert_eq!(info.designated_root, info.bridge_id);
 
-    for setting in [PortSetting::Cost(1234), PortSetting::Priority(7), PortSetting::Hairpin(true)] {
-        nl.set_port(v0, setting).unwrap();
+    for (setting, value) in [(PortSetting::PathCost, 1234), (PortSetting::Priority, 7), (PortSetting::Hairpin, 1)] {
+        nl.set_port(v0, setting, value).unwrap();
     }
-    assert_eq!(nl.set_port(v0, PortSetting::Priority(64)), Err(Errno::ERANGE));
-    assert_eq!(nl.set_port(v1, PortSetting::Cost(5)), Err(Errno::EOPNOTSUPP));
+    assert_eq!(nl.set_port(v0, PortSetting::Priority, 64), Err(Errno::ERANGE));
+    assert_eq!(nl.set_port(v1, PortSetting::PathCost, 5), Err(Errno::EOPNOTSUPP));
 
     let mut ports = nl.ports(&br).unwrap();
     ports.sort_by_key(|link| link.index);

@@ -1,33 +1,37 @@
 //! The only code that touches the kernel. Commands talk to a `Backend`;
 //! `netlink` implements it over rtnetlink, `sysfs` reads /sys/class/net.
 
+mod errno;
 pub mod netlink;
 pub mod netns;
 pub mod sysfs;
 
-use crate::error::{Errno, Error};
+pub use errno::Errno;
+
 use crate::model::{FdbEntry, Link};
 use crate::values::IfName;
 use netlink::NetlinkBackend;
 use sysfs::SysfsReader;
 
-/// A bridge-wide setting to change (IFLA_BR_*). Times are centiseconds.
+/// A bridge-wide setting brctl changes (one IFLA_BR_* attribute). Its
+/// value travels beside it: centiseconds for times, 0 or 1 for stp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BridgeSetting {
-    AgeingTime(u32),
-    ForwardDelay(u32),
-    HelloTime(u32),
-    MaxAge(u32),
-    Priority(u16),
-    StpState(bool),
+    AgeingTime,
+    ForwardDelay,
+    HelloTime,
+    MaxAge,
+    Priority,
+    Stp,
 }
 
-/// A per-port setting to change (IFLA_BRPORT_*).
+/// A per-port setting brctl changes (one IFLA_BRPORT_* attribute); 0 or 1
+/// for hairpin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PortSetting {
-    Cost(u32),
-    Priority(u16),
-    Hairpin(bool),
+    PathCost,
+    Priority,
+    Hairpin,
 }
 
 /// Everything brctl needs from the kernel. Errors are the kernel's errno.
@@ -46,16 +50,20 @@ pub trait Backend {
     fn delete_link(&mut self, index: u32) -> Result<(), Errno>;
     /// Enslaves link `port` to `master`, or releases it when `master` is 0.
     fn set_master(&mut self, port: u32, master: u32) -> Result<(), Errno>;
-    /// Changes one setting of the bridge with ifindex `bridge`.
-    fn set_bridge(&mut self, bridge: u32, setting: BridgeSetting) -> Result<(), Errno>;
-    /// Changes one setting of the bridge port with ifindex `port`.
-    fn set_port(&mut self, port: u32, setting: PortSetting) -> Result<(), Errno>;
+    /// Sets one setting of the bridge with ifindex `bridge` to `value`.
+    fn set_bridge(&mut self, bridge: u32, setting: BridgeSetting, value: u32) -> Result<(), Errno>;
+    /// Sets one setting of the bridge port with ifindex `port` to `value`.
+    fn set_port(&mut self, port: u32, setting: PortSetting, value: u32) -> Result<(), Errno>;
     /// Whether this process may change links (EPERM without CAP_NET_ADMIN),
     /// asked without changing anything.
     fn may_change(&mut self) -> Result<(), Errno>;
     /// The forwarding database of `bridge` (entries whose master is it).
     fn fdb(&mut self, bridge: &Link) -> Result<Vec<FdbEntry>, Errno>;
 }
+
+/// A `BRCTL_BACKEND` value that names no backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownBackend(pub Vec<u8>);
 
 /// Which way to the kernel `BRCTL_BACKEND` asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,14 +75,15 @@ pub enum BackendChoice {
 }
 
 impl BackendChoice {
-    pub fn from_env() -> Result<BackendChoice, Error> {
+    /// The choice, or the value that names none.
+    pub fn from_env() -> Result<BackendChoice, UnknownBackend> {
         match std::env::var_os("BRCTL_BACKEND") {
             None => Ok(BackendChoice::Auto),
             Some(value) => match value.as_encoded_bytes() {
                 b"" | b"auto" => Ok(BackendChoice::Auto),
                 b"netlink" => Ok(BackendChoice::Netlink),
                 b"sysfs" => Ok(BackendChoice::Sysfs),
-                other => Err(Error::BadBackend { value: other.to_vec() }),
+                other => Err(UnknownBackend(other.to_vec())),
             },
         }
     }
@@ -84,18 +93,18 @@ impl BackendChoice {
 /// socket is opened when first needed; commands that change something call
 /// `open_netlink` first so that a refused socket is reported as the
 /// original reports it.
-pub fn open() -> Result<Kernel, Error> {
+pub fn open() -> Result<Kernel, UnknownBackend> {
     let reads = BackendChoice::from_env()?;
     let hook = |name: &str, value: &str| std::env::var_os(name).is_some_and(|v| v == value);
     Ok(Kernel {
         netlink: None,
         sysfs: Some(SysfsReader::new()),
         reads,
-        // Test hooks: netlink reads fail as if the kernel had no answer, or
-        // the socket itself is refused (as a seccomp or LSM denial would),
-        // so tests can show the fallbacks.
-        netlink_reads: !hook("BRCTL_TEST_NETLINK_READS", "off"),
-        socket_refused: hook("BRCTL_TEST_NETLINK_SOCKET", "refuse"),
+        // Test hooks (feature test-hooks, never shipped): netlink reads fail
+        // as if the kernel had no answer, or the socket itself is refused
+        // (as a seccomp or LSM denial would), so tests can show the fallbacks.
+        netlink_reads: !(cfg!(feature = "test-hooks") && hook("BRCTL_TEST_NETLINK_READS", "off")),
+        socket_refused: cfg!(feature = "test-hooks") && hook("BRCTL_TEST_NETLINK_SOCKET", "refuse"),
     })
 }
 
@@ -115,8 +124,8 @@ pub struct Kernel {
 
 impl Kernel {
     /// Opens the netlink socket now, for a command that changes something.
-    pub fn open_netlink(&mut self) -> Result<(), Error> {
-        self.netlink().map(drop).map_err(Error::Setup)
+    pub fn open_netlink(&mut self) -> Result<(), Errno> {
+        self.netlink().map(drop)
     }
 
     /// Makes this process the only brctl changing links until the returned
@@ -135,10 +144,9 @@ impl Kernel {
     }
 
     /// Moves into another network namespace before anything is read.
-    pub fn enter_namespace(&mut self, target: &std::ffi::OsStr) -> Result<(), Error> {
-        let failed = |errno| Error::Namespace { name: std::os::unix::ffi::OsStrExt::as_bytes(target).to_vec(), errno };
-        let path = netns::namespace_path(target).ok_or(failed(Errno::ENOENT))?;
-        let sysfs_follows = netns::enter(&path).map_err(failed)?;
+    pub fn enter_namespace(&mut self, target: &std::ffi::OsStr) -> Result<(), Errno> {
+        let path = netns::namespace_path(target).ok_or(Errno::ENOENT)?;
+        let sysfs_follows = netns::enter(&path)?;
         self.netlink = None;
         if !sysfs_follows {
             self.sysfs = None;
@@ -237,12 +245,12 @@ impl Backend for Kernel {
         self.netlink()?.set_master(port, master)
     }
 
-    fn set_bridge(&mut self, bridge: u32, setting: BridgeSetting) -> Result<(), Errno> {
-        self.netlink()?.set_bridge(bridge, setting)
+    fn set_bridge(&mut self, bridge: u32, setting: BridgeSetting, value: u32) -> Result<(), Errno> {
+        self.netlink()?.set_bridge(bridge, setting, value)
     }
 
-    fn set_port(&mut self, port: u32, setting: PortSetting) -> Result<(), Errno> {
-        self.netlink()?.set_port(port, setting)
+    fn set_port(&mut self, port: u32, setting: PortSetting, value: u32) -> Result<(), Errno> {
+        self.netlink()?.set_port(port, setting, value)
     }
 
     fn may_change(&mut self) -> Result<(), Errno> {

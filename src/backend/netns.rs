@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use nix::mount::{mount, umount2, MntFlags, MsFlags};
 use nix::sched::{setns, unshare, CloneFlags};
 
-use crate::error::Errno;
+use crate::backend::Errno;
 
 /// Where `ip netns add NAME` puts its namespaces.
 const NETNS_RUN_DIR: &str = "/run/netns";

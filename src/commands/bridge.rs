@@ -1,8 +1,8 @@
 //! addbr, delbr and the bridge-wide settings (setageing, setfd, sethello,
 //! setmaxage, setbridgeprio, stp).
 
-use crate::backend::{Backend, BridgeSetting};
-use crate::error::{BridgeKnob, Errno, Error};
+use crate::backend::{Backend, BridgeSetting, Errno};
+use crate::error::Error;
 use crate::model::Link;
 use crate::values::IfName;
 
@@ -44,18 +44,20 @@ fn deletable_bridge(backend: &mut dyn Backend, name: &IfName) -> Result<Link, Er
 
 /// Looks up a bridge for a setting, failing with the errno the original's
 /// ioctl fallback reported: ENODEV when missing, EOPNOTSUPP when not a bridge.
-pub fn find_bridge_for_setting(backend: &mut dyn Backend, name: &IfName, knob: BridgeKnob) -> Result<Link, Error> {
-    let link = backend
-        .link(name)
-        .map_err(|errno| Error::SetBridge { knob, errno })?
-        .ok_or(Error::SetBridge { knob, errno: Errno::ENODEV })?;
+pub fn find_bridge_for_setting(
+    backend: &mut dyn Backend,
+    name: &IfName,
+    setting: BridgeSetting,
+) -> Result<Link, Error> {
+    let failed = |errno| Error::SetBridge { setting, errno };
+    let link = backend.link(name).map_err(failed)?.ok_or(failed(Errno::ENODEV))?;
     if !link.is_bridge() {
-        return Err(Error::SetBridge { knob, errno: Errno::EOPNOTSUPP });
+        return Err(failed(Errno::EOPNOTSUPP));
     }
     Ok(link)
 }
 
-pub fn set(backend: &mut dyn Backend, name: &IfName, knob: BridgeKnob, setting: BridgeSetting) -> Result<(), Error> {
-    let bridge = find_bridge_for_setting(backend, name, knob)?;
-    backend.set_bridge(bridge.index, setting).map_err(|errno| Error::SetBridge { knob, errno })
+pub fn set(backend: &mut dyn Backend, name: &IfName, setting: BridgeSetting, value: u32) -> Result<(), Error> {
+    let bridge = find_bridge_for_setting(backend, name, setting)?;
+    backend.set_bridge(bridge.index, setting, value).map_err(|errno| Error::SetBridge { setting, errno })
 }

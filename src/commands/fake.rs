@@ -6,8 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::backend::{Backend, BridgeSetting, PortSetting};
-use crate::error::Errno;
+use crate::backend::{Backend, BridgeSetting, Errno, PortSetting};
 use crate::model::{FdbEntry, Link, PortInfo};
 use crate::values::IfName;
 
@@ -18,8 +17,8 @@ pub enum Change {
     AddBridge(Vec<u8>),
     DeleteLink(u32),
     SetMaster { port: u32, master: u32 },
-    SetBridge { bridge: u32, setting: BridgeSetting },
-    SetPort { port: u32, setting: PortSetting },
+    SetBridge { bridge: u32, setting: BridgeSetting, value: u32 },
+    SetPort { port: u32, setting: PortSetting, value: u32 },
 }
 
 #[derive(Default)]
@@ -146,12 +145,12 @@ impl Backend for FakeKernel {
         Ok(())
     }
 
-    fn set_bridge(&mut self, bridge: u32, setting: BridgeSetting) -> Result<(), Errno> {
-        self.change("set_bridge", Change::SetBridge { bridge, setting })
+    fn set_bridge(&mut self, bridge: u32, setting: BridgeSetting, value: u32) -> Result<(), Errno> {
+        self.change("set_bridge", Change::SetBridge { bridge, setting, value })
     }
 
-    fn set_port(&mut self, port: u32, setting: PortSetting) -> Result<(), Errno> {
-        self.change("set_port", Change::SetPort { port, setting })
+    fn set_port(&mut self, port: u32, setting: PortSetting, value: u32) -> Result<(), Errno> {
+        self.change("set_port", Change::SetPort { port, setting, value })
     }
 
     fn may_change(&mut self) -> Result<(), Errno> {

@@ -3,7 +3,8 @@
 use std::io::Write;
 
 use crate::backend::Backend;
-use crate::error::{Errno, Error};
+use crate::backend::Errno;
+use crate::error::Error;
 use crate::format::{compat, json, table};
 use crate::values::IfName;
 

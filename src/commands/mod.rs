@@ -17,9 +17,9 @@ use std::io::Write;
 
 pub use table::{find, listed, resolve, CommandSpec, Listing, COMMANDS};
 
-use crate::backend::{Backend, BridgeSetting};
-use crate::error::{BridgeKnob, Errno, Error};
-use crate::values::{IfName, OnOff, PathCost, PortPriority};
+use crate::backend::{Backend, BridgeSetting, Errno, PortSetting};
+use crate::error::Error;
+use crate::values::{IfName, OnOff};
 
 /// How read commands print: the original's text unless asked otherwise.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -48,20 +48,19 @@ pub enum Command {
         port: IfName,
         on: OnOff,
     },
+    /// A bridge-wide setting; times in centiseconds, stp as 0 or 1.
     SetBridge {
         bridge: IfName,
-        knob: BridgeKnob,
         setting: BridgeSetting,
+        value: u32,
     },
-    SetPathCost {
+
+    /// setpathcost and setportprio.
+    SetPort {
         bridge: IfName,
         port: IfName,
-        cost: PathCost,
-    },
-    SetPortPriority {
-        bridge: IfName,
-        port: IfName,
-        priority: PortPriority,
+        setting: PortSetting,
+        value: u32,
     },
     Show(Vec<IfName>),
     ShowMacs(IfName),
@@ -99,14 +98,11 @@ impl Command {
         match self {
             Command::AddBridge(bridge) => bridge::add(backend, &bridge),
             Command::DeleteBridge(bridge) => bridge::delete(backend, &bridge),
-            Command::SetBridge { bridge, knob, setting } => bridge::set(backend, &bridge, knob, setting),
+            Command::SetBridge { bridge, setting, value } => bridge::set(backend, &bridge, setting, value),
             Command::AddInterfaces { bridge, devices } => port::add_all(backend, &bridge, &devices),
             Command::DeleteInterfaces { bridge, devices } => port::delete_all(backend, &bridge, &devices),
             Command::Hairpin { bridge, port, on } => port::hairpin(backend, &bridge, &port, on.get()),
-            Command::SetPathCost { bridge, port, cost } => port::set_path_cost(backend, &bridge, &port, cost),
-            Command::SetPortPriority { bridge, port, priority } => {
-                port::set_priority(backend, &bridge, &port, priority)
-            }
+            Command::SetPort { bridge, port, setting, value } => port::set(backend, &bridge, &port, setting, value),
             Command::Show(bridges) => show::show(backend, &bridges, style, out, err),
             Command::ShowMacs(bridge) => fdb::showmacs(backend, &bridge, style, out),
             Command::ShowStp(bridge) => stp::showstp(backend, &bridge, style, out),

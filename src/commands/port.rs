@@ -1,10 +1,10 @@
 //! addif, delif and the per-port settings (setpathcost, setportprio,
 //! hairpin).
 
-use crate::backend::{Backend, PortSetting};
-use crate::error::{Errno, Error, PortKnob};
+use crate::backend::{Backend, Errno, PortSetting};
+use crate::error::Error;
 use crate::model::Link;
-use crate::values::{IfName, PathCost, PortPriority};
+use crate::values::IfName;
 
 use super::unless_not_permitted;
 
@@ -109,28 +109,16 @@ fn check_port(
     Ok(port_link.clone())
 }
 
-pub fn set_path_cost(backend: &mut dyn Backend, bridge: &IfName, port: &IfName, cost: PathCost) -> Result<(), Error> {
-    let knob = PortKnob::PathCost;
-    let failed = |errno| Error::SetPort { knob, errno };
+/// setpathcost and setportprio.
+pub fn set(backend: &mut dyn Backend, bridge: &IfName, port: &IfName, setting: PortSetting, value: u32) -> Result<(), Error> {
+    let failed = |errno| Error::SetPort { setting, errno };
     let port_link = port_of(backend, bridge, port, failed)?;
-    backend.set_port(port_link.index, PortSetting::Cost(cost.get())).map_err(failed)
-}
-
-pub fn set_priority(
-    backend: &mut dyn Backend,
-    bridge: &IfName,
-    port: &IfName,
-    priority: PortPriority,
-) -> Result<(), Error> {
-    let knob = PortKnob::Priority;
-    let failed = |errno| Error::SetPort { knob, errno };
-    let port_link = port_of(backend, bridge, port, failed)?;
-    // The netlink field is 16 bits; anything past it is out of the
-    // kernel's 0..63 range anyway, so it must not wrap into it.
-    let Ok(priority) = u16::try_from(priority.get()) else {
+    // The priority's netlink field is 16 bits; anything past it is out of
+    // the kernel's 0..63 range anyway, so it must not wrap into it.
+    if setting == PortSetting::Priority && u16::try_from(value).is_err() {
         return Err(unless_not_permitted(backend, failed(Errno::ERANGE), failed));
-    };
-    backend.set_port(port_link.index, PortSetting::Priority(priority)).map_err(failed)
+    }
+    backend.set_port(port_link.index, setting, value).map_err(failed)
 }
 
 /// hairpin checks that both names exist before it writes, as the original.
@@ -144,5 +132,5 @@ pub fn hairpin(backend: &mut dyn Backend, bridge: &IfName, port: &IfName, on: bo
         (port_link, bridge_link)
     };
     let port_link = check_port(backend, (port, &port_link), Some(&bridge_link), bridge, failed)?;
-    backend.set_port(port_link.index, PortSetting::Hairpin(on)).map_err(failed)
+    backend.set_port(port_link.index, PortSetting::Hairpin, u32::from(on)).map_err(failed)
 }

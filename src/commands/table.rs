@@ -7,8 +7,8 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use super::Command;
-use crate::backend::BridgeSetting;
-use crate::error::{BridgeKnob, Error, PortKnob};
+use crate::backend::{BridgeSetting, PortSetting};
+use crate::error::Error;
 use crate::values::{BridgePriority, Centisecs, IfName, OnOff, PathCost, PortPriority};
 
 /// Where a command is listed in the help.
@@ -28,7 +28,7 @@ enum Kind {
     AddInterfaces,
     DeleteInterfaces,
     Hairpin,
-    BridgeTime(BridgeKnob),
+    BridgeTime(BridgeSetting),
     BridgePriority,
     Stp,
     PathCost,
@@ -66,11 +66,11 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec("addif", "<bridge> <device>", "add interface to bridge", 2, Kind::AddInterfaces),
     spec("delif", "<bridge> <device>", "delete interface from bridge", 2, Kind::DeleteInterfaces),
     spec("hairpin", "<bridge> <port> {on|off}", "turn hairpin on/off", 3, Kind::Hairpin),
-    spec("setageing", "<bridge> <time>", "set ageing time", 2, Kind::BridgeTime(BridgeKnob::AgeingTime)),
+    spec("setageing", "<bridge> <time>", "set ageing time", 2, Kind::BridgeTime(BridgeSetting::AgeingTime)),
     spec("setbridgeprio", "<bridge> <prio>", "set bridge priority", 2, Kind::BridgePriority),
-    spec("setfd", "<bridge> <time>", "set bridge forward delay", 2, Kind::BridgeTime(BridgeKnob::ForwardDelay)),
-    spec("sethello", "<bridge> <time>", "set hello time", 2, Kind::BridgeTime(BridgeKnob::HelloTime)),
-    spec("setmaxage", "<bridge> <time>", "set max message age", 2, Kind::BridgeTime(BridgeKnob::MaxAge)),
+    spec("setfd", "<bridge> <time>", "set bridge forward delay", 2, Kind::BridgeTime(BridgeSetting::ForwardDelay)),
+    spec("sethello", "<bridge> <time>", "set hello time", 2, Kind::BridgeTime(BridgeSetting::HelloTime)),
+    spec("setmaxage", "<bridge> <time>", "set max message age", 2, Kind::BridgeTime(BridgeSetting::MaxAge)),
     spec("setpathcost", "<bridge> <port> <cost>", "set path cost", 3, Kind::PathCost),
     spec("setportprio", "<bridge> <port> <prio>", "set port priority", 3, Kind::PortPriority),
     spec("show", "[ <bridge> ]", "show a list of bridges", 0, Kind::Show),
@@ -140,45 +140,36 @@ impl CommandSpec {
                 let on = on_off(word)?;
                 Command::Hairpin { bridge: name(bridge)?, port: name(port)?, on }
             }
-            (Kind::BridgeTime(knob), [bridge, time, ..]) => {
+            (Kind::BridgeTime(setting), [bridge, time, ..]) => {
                 let bridge = name(bridge)?;
-                let centisecs = Centisecs::parse(time).map_err(|problem| Error::BadTime {
-                    knob,
-                    arg: time.as_bytes().to_vec(),
-                    problem,
-                })?;
-                Command::SetBridge { bridge, knob, setting: bridge_setting(knob, centisecs.get()) }
+                let centisecs = Centisecs::parse(time)
+                    .map_err(|problem| Error::BadTime { setting, arg: time.as_bytes().to_vec(), problem })?;
+                Command::SetBridge { bridge, setting, value: centisecs.get() }
             }
             (Kind::BridgePriority, [bridge, priority, ..]) => {
                 let bridge = name(bridge)?;
                 let value = BridgePriority::parse(priority)
                     .map_err(|problem| Error::BadBridgePriority { arg: priority.as_bytes().to_vec(), problem })?;
-                let knob = BridgeKnob::Priority;
-                Command::SetBridge { bridge, knob, setting: bridge_setting(knob, u32::from(value.get())) }
+                Command::SetBridge { bridge, setting: BridgeSetting::Priority, value: u32::from(value.get()) }
             }
             (Kind::Stp, [bridge, word, ..]) => {
                 let bridge = name(bridge)?;
                 let on = on_off(word)?;
-                let knob = BridgeKnob::Stp;
-                Command::SetBridge { bridge, knob, setting: bridge_setting(knob, u32::from(on.get())) }
+                Command::SetBridge { bridge, setting: BridgeSetting::Stp, value: u32::from(on.get()) }
             }
             (Kind::PathCost, [bridge, port, cost, ..]) => {
                 let (bridge, port) = (name(bridge)?, name(port)?);
-                let cost = PathCost::parse(cost).map_err(|problem| Error::BadPortValue {
-                    knob: PortKnob::PathCost,
-                    arg: cost.as_bytes().to_vec(),
-                    problem,
-                })?;
-                Command::SetPathCost { bridge, port, cost }
+                let setting = PortSetting::PathCost;
+                let value = PathCost::parse(cost)
+                    .map_err(|problem| Error::BadPortValue { setting, arg: cost.as_bytes().to_vec(), problem })?;
+                Command::SetPort { bridge, port, setting, value: value.get() }
             }
             (Kind::PortPriority, [bridge, port, priority, ..]) => {
                 let (bridge, port) = (name(bridge)?, name(port)?);
-                let priority = PortPriority::parse(priority).map_err(|problem| Error::BadPortValue {
-                    knob: PortKnob::Priority,
-                    arg: priority.as_bytes().to_vec(),
-                    problem,
-                })?;
-                Command::SetPortPriority { bridge, port, priority }
+                let setting = PortSetting::Priority;
+                let value = PortPriority::parse(priority)
+                    .map_err(|problem| Error::BadPortValue { setting, arg: priority.as_bytes().to_vec(), problem })?;
+                Command::SetPort { bridge, port, setting, value: value.get() }
             }
             (Kind::Show, bridges) => Command::Show(names(bridges)?),
             (Kind::ShowMacs, [bridge, ..]) => Command::ShowMacs(name(bridge)?),
@@ -186,17 +177,6 @@ impl CommandSpec {
             (Kind::SetGcInterval, _) => Command::SetGcInterval,
             _ => return Err(self.argument_count()),
         })
-    }
-}
-
-fn bridge_setting(knob: BridgeKnob, value: u32) -> BridgeSetting {
-    match knob {
-        BridgeKnob::AgeingTime => BridgeSetting::AgeingTime(value),
-        BridgeKnob::ForwardDelay => BridgeSetting::ForwardDelay(value),
-        BridgeKnob::HelloTime => BridgeSetting::HelloTime(value),
-        BridgeKnob::MaxAge => BridgeSetting::MaxAge(value),
-        BridgeKnob::Priority => BridgeSetting::Priority(value as u16),
-        BridgeKnob::Stp => BridgeSetting::StpState(value != 0),
     }
 }
 

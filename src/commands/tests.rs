@@ -12,9 +12,10 @@ use std::num::NonZeroU16;
 use super::fake::{Change, FakeKernel};
 use super::{Command, OutputStyle};
 use crate::backend::{BridgeSetting, PortSetting};
-use crate::error::{BridgeKnob, Errno, Error};
+use crate::backend::Errno;
+use crate::error::Error;
 use crate::model::{BridgeInfo, FdbEntry, FdbFlags, Link, PortInfo};
-use crate::values::{IfName, OnOff, PathCost, PortPriority};
+use crate::values::{IfName, OnOff};
 
 const EACCES: Errno = Errno(libc::EACCES);
 const ENOMEM: Errno = Errno(libc::ENOMEM);
@@ -149,24 +150,16 @@ fn delif(bridge: &str, devices: &[&str]) -> Command {
     Command::DeleteInterfaces { bridge: name(bridge), devices: names(devices) }
 }
 
-fn set(bridge: &str, knob: BridgeKnob, setting: BridgeSetting) -> Command {
-    Command::SetBridge { bridge: name(bridge), knob, setting }
+fn set(bridge: &str, setting: BridgeSetting, value: u32) -> Command {
+    Command::SetBridge { bridge: name(bridge), setting, value }
 }
 
 fn setpathcost(bridge: &str, port: &str, cost: u32) -> Command {
-    Command::SetPathCost {
-        bridge: name(bridge),
-        port: name(port),
-        cost: PathCost::parse(OsStr::new(&cost.to_string())).unwrap(),
-    }
+    Command::SetPort { bridge: name(bridge), port: name(port), setting: PortSetting::PathCost, value: cost }
 }
 
 fn setportprio(bridge: &str, port: &str, priority: u32) -> Command {
-    Command::SetPortPriority {
-        bridge: name(bridge),
-        port: name(port),
-        priority: PortPriority::parse(OsStr::new(&priority.to_string())).unwrap(),
-    }
+    Command::SetPort { bridge: name(bridge), port: name(port), setting: PortSetting::Priority, value: priority }
 }
 
 fn hairpin(bridge: &str, port: &str, on: bool) -> Command {
@@ -453,46 +446,46 @@ fn delif_stops_at_the_first_failure() {
 // ---------------------------------------------------------------------------------------------
 // setageing, setfd, sethello, setmaxage, setbridgeprio, stp (docs/compat.md 4.5, 4.6, 4.9)
 
-const KNOBS: [(BridgeKnob, &str, BridgeSetting); 6] = [
-    (BridgeKnob::AgeingTime, "set ageing time failed", BridgeSetting::AgeingTime(1000)),
-    (BridgeKnob::ForwardDelay, "set forward delay failed", BridgeSetting::ForwardDelay(400)),
-    (BridgeKnob::HelloTime, "set hello timer failed", BridgeSetting::HelloTime(100)),
-    (BridgeKnob::MaxAge, "set max age failed", BridgeSetting::MaxAge(1000)),
-    (BridgeKnob::Priority, "set bridge priority failed", BridgeSetting::Priority(4096)),
-    (BridgeKnob::Stp, "set stp status failed", BridgeSetting::StpState(true)),
+const KNOBS: [(BridgeSetting, &str, u32); 6] = [
+    (BridgeSetting::AgeingTime, "set ageing time failed", 1000),
+    (BridgeSetting::ForwardDelay, "set forward delay failed", 400),
+    (BridgeSetting::HelloTime, "set hello timer failed", 100),
+    (BridgeSetting::MaxAge, "set max age failed", 1000),
+    (BridgeSetting::Priority, "set bridge priority failed", 4096),
+    (BridgeSetting::Stp, "set stp status failed", 1),
 ];
 
 #[test]
 fn bridge_settings_change_the_named_bridge() {
-    for (knob, _, setting) in KNOBS {
+    for (setting, _, value) in KNOBS {
         let mut kernel = lab();
-        succeeds(&mut kernel, set("br1", knob, setting));
-        assert_eq!(kernel.changes, [Change::SetBridge { bridge: 3, setting }]);
+        succeeds(&mut kernel, set("br1", setting, value));
+        assert_eq!(kernel.changes, [Change::SetBridge { bridge: 3, setting, value }]);
     }
 }
 
 #[test]
 fn bridge_settings_on_a_missing_or_non_bridge_device_need_no_privilege() {
-    for (knob, failed, setting) in KNOBS {
+    for (setting, failed, value) in KNOBS {
         for mut kernel in [lab(), lab().unprivileged()] {
-            refused_unchanged(&mut kernel, set("nosuch", knob, setting), &format!("{failed}: No such device"));
-            refused_unchanged(&mut kernel, set("v3", knob, setting), &format!("{failed}: Operation not supported"));
-            refused_unchanged(&mut kernel, set("lo", knob, setting), &format!("{failed}: Operation not supported"));
+            refused_unchanged(&mut kernel, set("nosuch", setting, value), &format!("{failed}: No such device"));
+            refused_unchanged(&mut kernel, set("v3", setting, value), &format!("{failed}: Operation not supported"));
+            refused_unchanged(&mut kernel, set("lo", setting, value), &format!("{failed}: Operation not supported"));
         }
     }
 }
 
 #[test]
 fn bridge_settings_word_the_kernels_errnos() {
-    for (knob, failed, setting) in KNOBS {
+    for (setting, failed, value) in KNOBS {
         // A value out of the kernel's range (sethello 0.5, setmaxage 5, ...).
         let mut kernel = lab().failing("set_bridge", Errno::ERANGE);
-        refused(&mut kernel, set("br0", knob, setting), &format!("{failed}: Numerical result out of range"));
+        refused(&mut kernel, set("br0", setting, value), &format!("{failed}: Numerical result out of range"));
         let mut kernel = lab().unprivileged();
-        let err = refused(&mut kernel, set("br0", knob, setting), &format!("{failed}: Operation not permitted"));
+        let err = refused(&mut kernel, set("br0", setting, value), &format!("{failed}: Operation not permitted"));
         assert_eq!(err.hint(), Some(HINT));
         let mut kernel = lab().failing("link", EACCES);
-        refused_unchanged(&mut kernel, set("br0", knob, setting), &format!("{failed}: Permission denied"));
+        refused_unchanged(&mut kernel, set("br0", setting, value), &format!("{failed}: Permission denied"));
     }
 }
 
@@ -515,8 +508,8 @@ fn port_settings_change_the_port() {
     assert_eq!(
         kernel.changes,
         [
-            Change::SetPort { port: 5, setting: PortSetting::Cost(10) },
-            Change::SetPort { port: 7, setting: PortSetting::Priority(16) }
+            Change::SetPort { port: 5, setting: PortSetting::PathCost, value: 10 },
+            Change::SetPort { port: 7, setting: PortSetting::Priority, value: 16 }
         ]
     );
 }
@@ -597,7 +590,7 @@ fn port_priorities_past_16_bits_are_out_of_range_before_any_change() {
     }
     let mut kernel = lab();
     succeeds(&mut kernel, setportprio("br0", "v0", 65535));
-    assert_eq!(kernel.changes, [Change::SetPort { port: 5, setting: PortSetting::Priority(65535) }]);
+    assert_eq!(kernel.changes, [Change::SetPort { port: 5, setting: PortSetting::Priority, value: 65535 }]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -611,8 +604,8 @@ fn hairpin_turns_the_ports_mode_on_and_off() {
     assert_eq!(
         kernel.changes,
         [
-            Change::SetPort { port: 6, setting: PortSetting::Hairpin(true) },
-            Change::SetPort { port: 7, setting: PortSetting::Hairpin(false) }
+            Change::SetPort { port: 6, setting: PortSetting::Hairpin, value: 1 },
+            Change::SetPort { port: 7, setting: PortSetting::Hairpin, value: 0 }
         ]
     );
 }
@@ -923,7 +916,7 @@ fn only_the_read_commands_and_setgcint_write_nothing() {
         addif("br0", &["v3"]),
         delif("br0", &["v0"]),
         hairpin("br0", "v0", true),
-        set("br0", BridgeKnob::Stp, BridgeSetting::StpState(true)),
+        set("br0", BridgeSetting::Stp, 1),
         setpathcost("br0", "v0", 1),
         setportprio("br0", "v0", 1),
     ];

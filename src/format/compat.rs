@@ -43,31 +43,30 @@ impl Line {
 
     /// Two lowercase hex digits, as `%02x`.
     fn push_hex(&mut self, byte: u8) {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        self.push(&[DIGITS[usize::from(byte >> 4)], DIGITS[usize::from(byte & 15)]]);
+        let digit = |nibble: u8| if nibble < 10 { b'0' + nibble } else { b'a' + nibble - 10 };
+        self.push(&[digit(byte >> 4), digit(byte & 15)]);
     }
 
     /// A decimal number right-aligned in at least `width` columns, as `%*i`.
     fn push_decimal(&mut self, value: i64, width: usize) {
-        let mut digits = [b' '; 20];
+        // u64::MAX has 20 digits; they are filled from the right.
+        let mut digits = [b'0'; 20];
         let mut rest = value.unsigned_abs();
-        let mut start = digits.len();
-        loop {
-            start -= 1;
-            digits[start] = b'0' + (rest % 10) as u8;
+        let mut len = 0;
+        for slot in digits.iter_mut().rev() {
+            *slot = b'0' + (rest % 10) as u8;
             rest /= 10;
+            len += 1;
             if rest == 0 {
                 break;
             }
         }
-        if value < 0 {
-            start -= 1;
-            digits[start] = b'-';
-        }
-        for _ in digits.len() - start..width {
+        let sign: &[u8] = if value < 0 { b"-" } else { b"" };
+        for _ in len + sign.len()..width {
             self.push(b" ");
         }
-        self.push(&digits[start..]);
+        self.push(sign);
+        self.push(digits.get(digits.len() - len..).unwrap_or_default());
     }
 
     /// A timer as `%4i.%.2i` (see `write_timer`).
@@ -91,7 +90,7 @@ impl Line {
     }
 
     fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..self.len]
+        self.bytes.get(..self.len).unwrap_or_default()
     }
 }
 

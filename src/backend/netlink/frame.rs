@@ -3,7 +3,7 @@
 
 use super::decode::u32_at;
 use super::uapi::NLMSG_HDRLEN;
-use crate::error::Errno;
+use crate::backend::Errno;
 
 /// The OS error of a failed socket call.
 pub(super) fn io_errno(err: std::io::Error) -> Errno {

@@ -28,7 +28,7 @@ use neli::utils::Groups;
 use neli::{Size, ToBytes};
 
 use super::{Backend, BridgeSetting, PortSetting};
-use crate::error::Errno;
+use crate::backend::Errno;
 use crate::model::{FdbEntry, Link};
 use crate::values::IfName;
 use decode::{decode_link, decode_neighbour, fdb_entry};
@@ -261,13 +261,13 @@ impl Backend for NetlinkBackend {
         self.change(Rtm::Setlink, NlmF::empty(), body)
     }
 
-    fn set_bridge(&mut self, bridge: u32, setting: BridgeSetting) -> Result<(), Errno> {
-        let body = bridge_setting_request(bridge, setting)?;
+    fn set_bridge(&mut self, bridge: u32, setting: BridgeSetting, value: u32) -> Result<(), Errno> {
+        let body = bridge_setting_request(bridge, setting, value)?;
         self.change(Rtm::Newlink, NlmF::empty(), body)
     }
 
-    fn set_port(&mut self, port: u32, setting: PortSetting) -> Result<(), Errno> {
-        let body = port_setting_request(port, setting)?;
+    fn set_port(&mut self, port: u32, setting: PortSetting, value: u32) -> Result<(), Errno> {
+        let body = port_setting_request(port, setting, value)?;
         self.change(Rtm::Setlink, NlmF::empty(), body)
     }
 

@@ -7,7 +7,7 @@ use neli::types::{Buffer, RtBuffer};
 
 use super::uapi;
 use crate::backend::{BridgeSetting, PortSetting};
-use crate::error::Errno;
+use crate::backend::Errno;
 
 pub(super) fn attr<T: RtaType>(ty: T, payload: &[u8]) -> Result<Rtattr<T, Buffer>, Errno> {
     RtattrBuilder::default().rta_type(ty).rta_payload(Buffer::from(payload)).build().map_err(|_| Errno(libc::EIO))
@@ -47,14 +47,14 @@ pub(super) fn c_string(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// RTM_NEWLINK on an existing bridge: IFLA_LINKINFO{KIND "bridge", DATA{one IFLA_BR_*}}.
-pub(super) fn bridge_setting_request(bridge: u32, setting: BridgeSetting) -> Result<Ifinfomsg, Errno> {
+pub(super) fn bridge_setting_request(bridge: u32, setting: BridgeSetting, value: u32) -> Result<Ifinfomsg, Errno> {
     let data = match setting {
-        BridgeSetting::AgeingTime(value) => attr(uapi::IFLA_BR_AGEING_TIME, &value.to_ne_bytes()),
-        BridgeSetting::ForwardDelay(value) => attr(uapi::IFLA_BR_FORWARD_DELAY, &value.to_ne_bytes()),
-        BridgeSetting::HelloTime(value) => attr(uapi::IFLA_BR_HELLO_TIME, &value.to_ne_bytes()),
-        BridgeSetting::MaxAge(value) => attr(uapi::IFLA_BR_MAX_AGE, &value.to_ne_bytes()),
-        BridgeSetting::Priority(value) => attr(uapi::IFLA_BR_PRIORITY, &value.to_ne_bytes()),
-        BridgeSetting::StpState(on) => attr(uapi::IFLA_BR_STP_STATE, &u32::from(on).to_ne_bytes()),
+        BridgeSetting::AgeingTime => attr(uapi::IFLA_BR_AGEING_TIME, &value.to_ne_bytes()),
+        BridgeSetting::ForwardDelay => attr(uapi::IFLA_BR_FORWARD_DELAY, &value.to_ne_bytes()),
+        BridgeSetting::HelloTime => attr(uapi::IFLA_BR_HELLO_TIME, &value.to_ne_bytes()),
+        BridgeSetting::MaxAge => attr(uapi::IFLA_BR_MAX_AGE, &value.to_ne_bytes()),
+        BridgeSetting::Priority => attr(uapi::IFLA_BR_PRIORITY, &narrow::<u16>(value)?.to_ne_bytes()),
+        BridgeSetting::Stp => attr(uapi::IFLA_BR_STP_STATE, &value.to_ne_bytes()),
     }?;
     let linkinfo = nest(
         Ifla::from(uapi::IFLA_LINKINFO),
@@ -66,14 +66,20 @@ pub(super) fn bridge_setting_request(bridge: u32, setting: BridgeSetting) -> Res
 /// AF_BRIDGE RTM_SETLINK on a port: IFLA_PROTINFO{one IFLA_BRPORT_*}. The
 /// NLA_F_NESTED flag is what tells the kernel this is a nest; without it the
 /// payload is taken for the old single-byte port state and refused.
-pub(super) fn port_setting_request(port: u32, setting: PortSetting) -> Result<Ifinfomsg, Errno> {
+pub(super) fn port_setting_request(port: u32, setting: PortSetting, value: u32) -> Result<Ifinfomsg, Errno> {
     let inner = match setting {
-        PortSetting::Cost(value) => attr(uapi::IFLA_BRPORT_COST, &value.to_ne_bytes()),
-        PortSetting::Priority(value) => attr(uapi::IFLA_BRPORT_PRIORITY, &value.to_ne_bytes()),
-        PortSetting::Hairpin(on) => attr(uapi::IFLA_BRPORT_MODE, &[u8::from(on)]),
+        PortSetting::PathCost => attr(uapi::IFLA_BRPORT_COST, &value.to_ne_bytes()),
+        PortSetting::Priority => attr(uapi::IFLA_BRPORT_PRIORITY, &narrow::<u16>(value)?.to_ne_bytes()),
+        PortSetting::Hairpin => attr(uapi::IFLA_BRPORT_MODE, &[narrow::<u8>(value)?]),
     }?;
     let protinfo = nest(Ifla::from(uapi::IFLA_PROTINFO | uapi::NLA_F_NESTED), vec![inner])?;
     ifinfomsg(uapi::AF_BRIDGE, port, vec![protinfo])
+}
+
+/// A value for a narrower attribute; one that does not fit is out of the
+/// kernel's range (callers check first, so this never wraps into it).
+fn narrow<T: TryFrom<u32>>(value: u32) -> Result<T, Errno> {
+    T::try_from(value).map_err(|_| Errno::ERANGE)
 }
 
 /// The RTM_GETLINK dump request for bridges only: the kernel filters by

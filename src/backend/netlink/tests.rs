@@ -235,13 +235,13 @@ fn fdb_keeps_the_bridge_entries_on_ports() {
 #[test]
 fn port_settings_are_a_nested_protinfo() {
     let cases = [
-        (PortSetting::Cost(100), uapi::IFLA_BRPORT_COST, 100u32.to_ne_bytes().to_vec()),
-        (PortSetting::Priority(7), uapi::IFLA_BRPORT_PRIORITY, 7u16.to_ne_bytes().to_vec()),
-        (PortSetting::Hairpin(true), uapi::IFLA_BRPORT_MODE, vec![1]),
-        (PortSetting::Hairpin(false), uapi::IFLA_BRPORT_MODE, vec![0]),
+        ((PortSetting::PathCost, 100), uapi::IFLA_BRPORT_COST, 100u32.to_ne_bytes().to_vec()),
+        ((PortSetting::Priority, 7), uapi::IFLA_BRPORT_PRIORITY, 7u16.to_ne_bytes().to_vec()),
+        ((PortSetting::Hairpin, 1), uapi::IFLA_BRPORT_MODE, vec![1]),
+        ((PortSetting::Hairpin, 0), uapi::IFLA_BRPORT_MODE, vec![0]),
     ];
     for (setting, ty, payload) in cases {
-        let bytes = wire(&port_setting_request(9, setting).unwrap());
+        let bytes = wire(&port_setting_request(9, setting.0, setting.1).unwrap());
         assert_eq!(bytes[0], uapi::AF_BRIDGE);
         assert_eq!(u32_at(&bytes, 4), Some(9));
         // The raw type must keep NLA_F_NESTED: 0x800c.
@@ -255,16 +255,16 @@ fn port_settings_are_a_nested_protinfo() {
 #[test]
 fn bridge_settings_are_bridge_linkinfo_data() {
     let cases = [
-        (BridgeSetting::AgeingTime(30000), uapi::IFLA_BR_AGEING_TIME, 30000u32.to_ne_bytes().to_vec()),
-        (BridgeSetting::ForwardDelay(1500), uapi::IFLA_BR_FORWARD_DELAY, 1500u32.to_ne_bytes().to_vec()),
-        (BridgeSetting::HelloTime(200), uapi::IFLA_BR_HELLO_TIME, 200u32.to_ne_bytes().to_vec()),
-        (BridgeSetting::MaxAge(2000), uapi::IFLA_BR_MAX_AGE, 2000u32.to_ne_bytes().to_vec()),
-        (BridgeSetting::Priority(4096), uapi::IFLA_BR_PRIORITY, 4096u16.to_ne_bytes().to_vec()),
-        (BridgeSetting::StpState(true), uapi::IFLA_BR_STP_STATE, 1u32.to_ne_bytes().to_vec()),
-        (BridgeSetting::StpState(false), uapi::IFLA_BR_STP_STATE, 0u32.to_ne_bytes().to_vec()),
+        ((BridgeSetting::AgeingTime, 30000), uapi::IFLA_BR_AGEING_TIME, 30000u32.to_ne_bytes().to_vec()),
+        ((BridgeSetting::ForwardDelay, 1500), uapi::IFLA_BR_FORWARD_DELAY, 1500u32.to_ne_bytes().to_vec()),
+        ((BridgeSetting::HelloTime, 200), uapi::IFLA_BR_HELLO_TIME, 200u32.to_ne_bytes().to_vec()),
+        ((BridgeSetting::MaxAge, 2000), uapi::IFLA_BR_MAX_AGE, 2000u32.to_ne_bytes().to_vec()),
+        ((BridgeSetting::Priority, 4096), uapi::IFLA_BR_PRIORITY, 4096u16.to_ne_bytes().to_vec()),
+        ((BridgeSetting::Stp, 1), uapi::IFLA_BR_STP_STATE, 1u32.to_ne_bytes().to_vec()),
+        ((BridgeSetting::Stp, 0), uapi::IFLA_BR_STP_STATE, 0u32.to_ne_bytes().to_vec()),
     ];
     for (setting, ty, payload) in cases {
-        let bytes = wire(&bridge_setting_request(4, setting).unwrap());
+        let bytes = wire(&bridge_setting_request(4, setting.0, setting.1).unwrap());
         assert_eq!((bytes[0], u32_at(&bytes, 4)), (uapi::AF_UNSPEC, Some(4)));
         let attrs: Vec<_> = Attrs(&bytes[16..]).collect();
         assert_eq!(attrs.len(), 1);
@@ -274,6 +274,13 @@ fn bridge_settings_are_bridge_linkinfo_data() {
         assert_eq!(info[1].0, uapi::IFLA_INFO_DATA);
         assert_eq!(Attrs(info[1].1).collect::<Vec<_>>(), vec![(ty, &payload[..])]);
     }
+}
+
+#[test]
+fn values_too_wide_for_their_attribute_are_out_of_range() {
+    assert_eq!(bridge_setting_request(4, BridgeSetting::Priority, 65536).err(), Some(Errno::ERANGE));
+    assert_eq!(port_setting_request(9, PortSetting::Priority, 65536).err(), Some(Errno::ERANGE));
+    assert_eq!(port_setting_request(9, PortSetting::Hairpin, 256).err(), Some(Errno::ERANGE));
 }
 
 #[test]
