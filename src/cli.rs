@@ -265,6 +265,23 @@ mod tests {
         );
     }
 
+    /// Help, usage, man page and completion tests all walk the command
+    /// table: a new entry shows up in each without an edit elsewhere.
+    #[test]
+    fn the_help_walks_the_command_table() {
+        let mut out = Vec::new();
+        write_help(&mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        for spec in commands::COMMANDS {
+            let line = format!("\t{:<10}\t{}\n", spec.name, spec.synopsis());
+            assert_eq!(text.contains(&line), spec.listing == Listing::Original, "{}", spec.name);
+            assert!(spec.usage().starts_with(&format!("Usage: brctl {} {}", spec.name, spec.args)));
+        }
+        for spec in OPTIONS.iter().filter(|spec| spec.ours()) {
+            assert!(text.contains(&format!("\t-{}, --{}", char::from(spec.short), spec.long)), "{}", spec.long);
+        }
+    }
+
     #[test]
     fn options_anywhere_are_seen_and_the_first_wins() {
         assert_eq!(parse(&["show", "-V"]), Invocation::Version);

@@ -182,53 +182,27 @@ pub fn parse_unsigned(arg: &OsStr, max: u64) -> Result<u64, NumberProblem> {
     Ok(value)
 }
 
+/// An unsigned integer that fits the kernel's field of type `T` (D3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Integer<T>(T);
+
+impl<T: TryFrom<u64> + Copy> Integer<T> {
+    pub fn parse(arg: &OsStr) -> Result<Integer<T>, NumberProblem> {
+        let value = parse_unsigned(arg, u64::MAX)?;
+        T::try_from(value).map(Integer).map_err(|_| NumberProblem::OutOfRange)
+    }
+
+    pub fn get(self) -> T {
+        self.0
+    }
+}
+
 /// A bridge priority: the kernel keeps 16 bits, so 0..=65535.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BridgePriority(u16);
+pub type BridgePriority = Integer<u16>;
 
-impl BridgePriority {
-    pub fn get(self) -> u16 {
-        self.0
-    }
-
-    pub const MAX: u64 = u16::MAX as u64;
-
-    pub fn parse(arg: &OsStr) -> Result<BridgePriority, NumberProblem> {
-        parse_unsigned(arg, Self::MAX).map(|v| BridgePriority(v as u16))
-    }
-}
-
-/// A port path cost: the kernel's field is 32 bits (it accepts 1..=65535).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PathCost(u32);
-
-impl PathCost {
-    pub fn get(self) -> u32 {
-        self.0
-    }
-
-    pub const MAX: u64 = u32::MAX as u64;
-
-    pub fn parse(arg: &OsStr) -> Result<PathCost, NumberProblem> {
-        parse_unsigned(arg, Self::MAX).map(|v| PathCost(v as u32))
-    }
-}
-
-/// A port priority: 32 bits on the command line (the kernel accepts 0..=63).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PortPriority(u32);
-
-impl PortPriority {
-    pub fn get(self) -> u32 {
-        self.0
-    }
-
-    pub const MAX: u64 = u32::MAX as u64;
-
-    pub fn parse(arg: &OsStr) -> Result<PortPriority, NumberProblem> {
-        parse_unsigned(arg, Self::MAX).map(|v| PortPriority(v as u32))
-    }
-}
+/// A port path cost or priority: 32 bits on the command line (the kernel
+/// accepts 1..=65535 and 0..=63, and says so itself).
+pub type PortInteger = Integer<u32>;
 
 /// `on`/`yes`/`1` or `off`/`no`/`0`, exactly, as the original accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use std::os::unix::ffi::OsStrExt;
 use super::Command;
 use crate::backend::{BridgeSetting, PortSetting};
 use crate::error::Error;
-use crate::values::{BridgePriority, Centisecs, IfName, OnOff, PathCost, PortPriority};
+use crate::values::{BridgePriority, Centisecs, IfName, OnOff, PortInteger};
 
 /// Where a command is listed in the help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,8 +31,7 @@ enum Kind {
     BridgeTime(BridgeSetting),
     BridgePriority,
     Stp,
-    PathCost,
-    PortPriority,
+    PortInteger(PortSetting),
     Show,
     ShowMacs,
     ShowStp,
@@ -71,8 +70,8 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec("setfd", "<bridge> <time>", "set bridge forward delay", 2, Kind::BridgeTime(BridgeSetting::ForwardDelay)),
     spec("sethello", "<bridge> <time>", "set hello time", 2, Kind::BridgeTime(BridgeSetting::HelloTime)),
     spec("setmaxage", "<bridge> <time>", "set max message age", 2, Kind::BridgeTime(BridgeSetting::MaxAge)),
-    spec("setpathcost", "<bridge> <port> <cost>", "set path cost", 3, Kind::PathCost),
-    spec("setportprio", "<bridge> <port> <prio>", "set port priority", 3, Kind::PortPriority),
+    spec("setpathcost", "<bridge> <port> <cost>", "set path cost", 3, Kind::PortInteger(PortSetting::PathCost)),
+    spec("setportprio", "<bridge> <port> <prio>", "set port priority", 3, Kind::PortInteger(PortSetting::Priority)),
     spec("show", "[ <bridge> ]", "show a list of bridges", 0, Kind::Show),
     spec("showmacs", "<bridge>", "show a list of mac addrs", 1, Kind::ShowMacs),
     spec("showstp", "<bridge>", "show bridge stp info", 1, Kind::ShowStp),
@@ -142,8 +141,11 @@ impl CommandSpec {
             }
             (Kind::BridgeTime(setting), [bridge, time, ..]) => {
                 let bridge = name(bridge)?;
-                let centisecs = Centisecs::parse(time)
-                    .map_err(|problem| Error::BadTime { setting, arg: time.as_bytes().to_vec(), problem })?;
+                let centisecs = Centisecs::parse(time).map_err(|problem| Error::BadTime {
+                    setting,
+                    arg: time.as_bytes().to_vec(),
+                    problem,
+                })?;
                 Command::SetBridge { bridge, setting, value: centisecs.get() }
             }
             (Kind::BridgePriority, [bridge, priority, ..]) => {
@@ -157,18 +159,13 @@ impl CommandSpec {
                 let on = on_off(word)?;
                 Command::SetBridge { bridge, setting: BridgeSetting::Stp, value: u32::from(on.get()) }
             }
-            (Kind::PathCost, [bridge, port, cost, ..]) => {
+            (Kind::PortInteger(setting), [bridge, port, value, ..]) => {
                 let (bridge, port) = (name(bridge)?, name(port)?);
-                let setting = PortSetting::PathCost;
-                let value = PathCost::parse(cost)
-                    .map_err(|problem| Error::BadPortValue { setting, arg: cost.as_bytes().to_vec(), problem })?;
-                Command::SetPort { bridge, port, setting, value: value.get() }
-            }
-            (Kind::PortPriority, [bridge, port, priority, ..]) => {
-                let (bridge, port) = (name(bridge)?, name(port)?);
-                let setting = PortSetting::Priority;
-                let value = PortPriority::parse(priority)
-                    .map_err(|problem| Error::BadPortValue { setting, arg: priority.as_bytes().to_vec(), problem })?;
+                let value = PortInteger::parse(value).map_err(|problem| Error::BadPortValue {
+                    setting,
+                    arg: value.as_bytes().to_vec(),
+                    problem,
+                })?;
                 Command::SetPort { bridge, port, setting, value: value.get() }
             }
             (Kind::Show, bridges) => Command::Show(names(bridges)?),
