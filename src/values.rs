@@ -316,4 +316,29 @@ mod tests {
             assert_eq!(OnOff::parse(OsStr::new(bad)), None);
         }
     }
+
+    #[test]
+    fn names_display_as_text() {
+        assert_eq!(name(b"br0").unwrap().to_string(), "br0");
+        assert_eq!(name(b"br\xff").unwrap().to_string(), "br\u{fffd}");
+    }
+
+    #[test]
+    fn exponents_take_a_sign_and_every_digit() {
+        assert_eq!(time("1e+1"), Ok(1000));
+        assert_eq!(time("1e2"), Ok(10000));
+        assert_eq!(time("25e-1"), Ok(250));
+        assert_eq!(time("4e+06"), Ok(400_000_000));
+        assert_eq!(time("5e-3"), Ok(1));
+    }
+
+    #[test]
+    fn appended_zeros_stop_at_the_first_overflow() {
+        // Nine digits and eleven more zeros would overflow 64 bits: the check
+        // after each zero must stop it first.
+        assert_eq!(time("999999999e11"), Err(NumberProblem::OutOfRange));
+        assert_eq!(time("4294967295e11"), Err(NumberProblem::OutOfRange));
+        assert_eq!(time("429496729.5e-1"), Ok(u32::MAX));
+        assert_eq!(time("42949672e0"), Ok(4_294_967_200));
+    }
 }
