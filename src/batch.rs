@@ -5,7 +5,7 @@
 
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Read};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use crate::backend::Errno;
@@ -19,14 +19,30 @@ pub fn open(file: &OsString) -> Result<Box<dyn BufRead>, Errno> {
     Ok(Box::new(BufReader::new(File::open(file)?)))
 }
 
+/// The longest batch line, without its newline: room for any command with
+/// thousands of devices, and a bound on what one line can make us hold.
+pub const MAX_LINE: usize = 64 * 1024;
+
+/// Why the next line could not be had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineError {
+    TooLong,
+    Read(Errno),
+}
+
 /// Reads the next line into `line` (without its newline); false at the end.
-pub fn next_line(reader: &mut dyn BufRead, line: &mut Vec<u8>) -> Result<bool, Errno> {
+/// At most `MAX_LINE` bytes are taken, so memory stays flat whatever the input.
+pub fn next_line(reader: &mut dyn BufRead, line: &mut Vec<u8>) -> Result<bool, LineError> {
     line.clear();
-    if reader.read_until(b'\n', line)? == 0 {
+    let limit = MAX_LINE as u64 + 1;
+    let read = Read::take(reader, limit).read_until(b'\n', line).map_err(|err| LineError::Read(err.into()))?;
+    if read == 0 {
         return Ok(false);
     }
     if line.last() == Some(&b'\n') {
         line.pop();
+    } else if line.len() > MAX_LINE {
+        return Err(LineError::TooLong);
     }
     Ok(true)
 }
@@ -96,5 +112,20 @@ mod tests {
             seen.push(String::from_utf8(line.clone()).unwrap());
         }
         assert_eq!(seen, ["addbr a", "", "show\r", "last"]);
+    }
+
+    #[test]
+    fn a_line_holds_at_most_max_line_bytes() {
+        let mut line = Vec::new();
+        let fits = [vec![b'a'; MAX_LINE], b"\nnext".to_vec()].concat();
+        let mut reader = fits.as_slice();
+        assert_eq!(next_line(&mut reader, &mut line), Ok(true));
+        assert_eq!(line.len(), MAX_LINE);
+        assert_eq!(next_line(&mut reader, &mut line), Ok(true));
+        assert_eq!(line, b"next");
+        let mut endless = std::io::repeat(0);
+        let mut reader = std::io::BufReader::new(&mut endless);
+        assert_eq!(next_line(&mut reader, &mut line), Err(LineError::TooLong));
+        assert!(line.capacity() <= 2 * MAX_LINE + 64);
     }
 }

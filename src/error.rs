@@ -173,6 +173,10 @@ pub enum Error {
     BatchWithCommand {
         name: Vec<u8>,
     },
+    /// A batch line longer than the reader takes.
+    LineTooLong {
+        limit: usize,
+    },
     /// A batch line leaves a quote open.
     UnterminatedQuote,
     /// A batch line names no command we know.
@@ -186,6 +190,11 @@ pub enum Error {
     /// BRCTL_BACKEND names no backend.
     BadBackend {
         value: Vec<u8>,
+    },
+    /// Another process held the change lock past the deadline.
+    ChangeLock {
+        holder: String,
+        seconds: u64,
     },
     /// No command word at all (argv without a command).
     NoCommand,
@@ -211,6 +220,7 @@ impl Error {
                     IfNameProblem::TooLong => b"it is longer than 15 bytes",
                     IfNameProblem::Dots => b"'.' and '..' are not allowed",
                     IfNameProblem::BadByte => b"'/', ':' and whitespace are not allowed",
+                    IfNameProblem::Nul => b"it contains a NUL byte",
                 };
                 join(&[b"interface name ", &shown(name), b" is not valid: ", why])
             }
@@ -302,6 +312,9 @@ impl Error {
                 None => text(format!("write error: {err}")),
             },
             Error::AlreadyReported | Error::NoCommand => Vec::new(),
+            Error::ChangeLock { holder, seconds } => {
+                text(format!("change lock still held by {holder} after {seconds} seconds; nothing was changed"))
+            }
             Error::Namespace { name, errno } => {
                 join(&[b"cannot enter network namespace ", &shown(name), b": ", errno.text().as_bytes()])
             }
@@ -311,6 +324,7 @@ impl Error {
             Error::BatchWithCommand { name } => {
                 join(&[b"with --batch the commands come from the file, not the command line (got ", &shown(name), b")"])
             }
+            Error::LineTooLong { limit } => text(format!("too long: a batch line holds at most {limit} bytes")),
             Error::UnterminatedQuote => b"unterminated quote: close it with the same quote character".to_vec(),
             Error::UnknownCommand { name } => join(&[b"never heard of command [", name, b"]"]),
             Error::ArgumentCount { usage } => text(format!("Incorrect number of arguments for command\n{usage}")),

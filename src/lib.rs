@@ -16,6 +16,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod format;
+pub mod lock;
 pub mod model;
 pub mod values;
 

@@ -21,6 +21,8 @@ pub enum IfNameProblem {
     TooLong,
     Dots,
     BadByte,
+    /// A NUL byte, which would end the name early in the kernel's eyes.
+    Nul,
 }
 
 impl IfName {
@@ -38,7 +40,10 @@ impl IfName {
         if bytes == b"." || bytes == b".." {
             return Err(IfNameProblem::Dots);
         }
-        if bytes.iter().any(|&b| b == b'/' || b == b':' || b == 0 || is_kernel_space(b)) {
+        if bytes.contains(&0) {
+            return Err(IfNameProblem::Nul);
+        }
+        if bytes.iter().any(|&b| b == b'/' || b == b':' || is_kernel_space(b)) {
             return Err(IfNameProblem::BadByte);
         }
         Ok(IfName(bytes.to_vec()))
@@ -249,6 +254,8 @@ mod tests {
         assert_eq!(name(b"."), Err(IfNameProblem::Dots));
         assert_eq!(name(b".."), Err(IfNameProblem::Dots));
         assert!(name(b"...").is_ok());
+        assert_eq!(name(b"a\0b"), Err(IfNameProblem::Nul));
+        assert_eq!(name(b"a/\0"), Err(IfNameProblem::Nul));
         for bad in [&b"a/b"[..], b"a:b", b"a b", b"a\tb", b"a\nb", b"a\x0bb", b"a\xa0b", b"../x"] {
             assert_eq!(name(bad), Err(IfNameProblem::BadByte), "{bad:?}");
         }

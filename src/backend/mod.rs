@@ -108,9 +108,6 @@ pub fn open() -> Result<Kernel, UnknownBackend> {
     })
 }
 
-/// Where concurrent runs of brctl take turns at changing links.
-const CHANGE_LOCK: &str = "/run/lock/brctl.lock";
-
 /// Netlink for every change; reads from netlink, sysfs, or netlink with a
 /// per-read fallback to sysfs. One socket for the whole run.
 pub struct Kernel {
@@ -128,19 +125,10 @@ impl Kernel {
         self.netlink().map(drop)
     }
 
-    /// Makes this process the only brctl changing links until the returned
-    /// lock is dropped. The original's ioctls checked and changed in one
-    /// step inside the kernel (two `addif` of one device to two bridges: one
-    /// fails); over netlink we check first and then change, so concurrent
-    /// runs of ours take turns. Best effort: without a lock directory we go
-    /// on unserialized (other tools, such as `ip`, never take the lock).
-    pub fn serialize_changes(&self) -> Option<std::fs::File> {
-        let path = std::path::Path::new(CHANGE_LOCK);
-        let file = std::fs::File::open(path)
-            .or_else(|_| std::fs::OpenOptions::new().create(true).append(true).open(path))
-            .ok()?;
-        file.lock().ok()?;
-        Some(file)
+    /// What reads passed over since the last call (entries of sysfs that
+    /// could not be read), one line each, for stderr.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        self.sysfs.as_ref().map(SysfsReader::take_skipped).unwrap_or_default()
     }
 
     /// Moves into another network namespace before anything is read.

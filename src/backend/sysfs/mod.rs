@@ -6,10 +6,12 @@
 //! `%#x`, or a bridge id like `8000.020000000001`); `brforward` holds
 //! binary `struct __fdb_entry` records.
 
+use std::cell::RefCell;
 use std::ffi::{OsStr, OsString};
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::backend::Errno;
@@ -28,11 +30,16 @@ const FDB_RECORD: usize = 16;
 /// the record size guarantees that (`read_to_end` would not).
 const FDB_READ_SIZE: usize = 4096 * FDB_RECORD;
 
+/// The most an attribute file is read: the kernel prints one into a page.
+const ATTR_LIMIT: u64 = 4096;
+
 /// Reads links, bridges, ports and forwarding databases from a sysfs
 /// `class/net` directory.
 #[derive(Debug, Clone)]
 pub struct SysfsReader {
     root: PathBuf,
+    /// Entries a listing passed over, each as `skipped <path>: <why>`.
+    skipped: RefCell<Vec<String>>,
 }
 
 impl Default for SysfsReader {
@@ -49,7 +56,7 @@ impl SysfsReader {
 
     /// Reads a tree laid out like /sys/class/net under `root` (tests use a fake one).
     pub fn with_root(root: PathBuf) -> SysfsReader {
-        SysfsReader { root }
+        SysfsReader { root, skipped: RefCell::default() }
     }
 
     /// The link called `name`, or `None` when there is no such device.
@@ -63,16 +70,29 @@ impl SysfsReader {
     }
 
     /// Every link, ordered by ifindex (the order netlink dumps them in).
+    /// An entry that cannot be read is passed over (see `take_skipped`).
     pub fn links(&self) -> Result<Vec<Link>, Errno> {
         let mut links = Vec::new();
         for name in self.names()? {
             // A device deleted since the listing is simply not there any more.
-            if let Some(link) = self.read_link(&name)? {
-                links.push(link);
-            }
+            links.extend(self.listed_link(&self.root, &name));
         }
         links.sort_by_key(|link| link.index);
         Ok(links)
+    }
+
+    /// What listings passed over since the last call, one line each.
+    pub fn take_skipped(&self) -> Vec<String> {
+        self.skipped.take()
+    }
+
+    /// A link found by listing `dir`; one that cannot be read is noted and skipped.
+    fn listed_link(&self, dir: &Path, name: &OsStr) -> Option<Link> {
+        self.read_link(name).unwrap_or_else(|errno| {
+            let path = dir.join(name);
+            self.skipped.borrow_mut().push(format!("skipped {}: {errno}", path.display()));
+            None
+        })
     }
 
     /// The ports of the bridge called `bridge`: the links named in its
@@ -87,7 +107,7 @@ impl SysfsReader {
     /// when it is not a bridge: the errnos the original reports.
     pub fn fdb(&self, bridge: &IfName) -> Result<Vec<FdbEntry>, Errno> {
         let dir = self.root.join(OsStr::from_bytes(bridge.as_bytes()));
-        let mut file = match File::open(dir.join("brforward")) {
+        let mut file = match open_regular(&dir.join("brforward")) {
             Ok(file) => file,
             Err(err) if is_missing(&err) => return Err(not_a_bridge_or_gone(&dir)?),
             Err(err) => return Err(err.into()),
@@ -114,9 +134,7 @@ impl SysfsReader {
         let mut ports = Vec::new();
         for entry in entries {
             // A port deleted since the listing is simply not there any more.
-            if let Some(link) = self.read_link(&entry?.file_name())? {
-                ports.push(link);
-            }
+            ports.extend(self.listed_link(&dir.join("brif"), &entry?.file_name()));
         }
         Ok(ports)
     }
@@ -128,7 +146,7 @@ impl SysfsReader {
         }
         // Without its ifindex a link is useless to callers, so that one
         // attribute is required (unlike the rest, which default to 0).
-        let index = match fs::read(dir.join("ifindex")) {
+        let index = match read_attr(&dir.join("ifindex")) {
             Ok(text) => parse_int(&text).map(|index| index as u32),
             Err(err) => {
                 if !is_device_dir(&dir)? {
@@ -218,11 +236,32 @@ fn int_attr(dir: &Path, file: &str) -> i64 {
 
 /// A bridge id attribute; all zeros when missing, unreadable or malformed.
 fn id_attr(dir: &Path, file: &str) -> BridgeId {
-    fs::read(dir.join(file)).ok().and_then(|text| parse_bridge_id(&text)).unwrap_or_default()
+    read_attr(&dir.join(file)).ok().and_then(|text| parse_bridge_id(&text)).unwrap_or_default()
 }
 
 fn read_int(path: &Path) -> Option<i64> {
-    fs::read(path).ok().and_then(|text| parse_int(&text))
+    read_attr(path).ok().and_then(|text| parse_int(&text))
+}
+
+/// An attribute file's text: at most `ATTR_LIMIT` bytes, and only from a
+/// regular file, opened without waiting (a FIFO put in a fake tree would
+/// block a plain open), so no entry can stall a listing or fill memory.
+fn read_attr(path: &Path) -> io::Result<Vec<u8>> {
+    let mut text = Vec::new();
+    open_regular(path)?.take(ATTR_LIMIT).read_to_end(&mut text)?;
+    Ok(text)
+}
+
+/// A regular file opened for reading without waiting: a directory is
+/// EISDIR, anything else that is not a regular file (a FIFO, a device) EINVAL.
+fn open_regular(path: &Path) -> io::Result<File> {
+    let file = OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC).open(path)?;
+    let kind = file.metadata()?.file_type();
+    match (kind.is_file(), kind.is_dir()) {
+        (true, _) => Ok(file),
+        (false, true) => Err(io::Error::from_raw_os_error(libc::EISDIR)),
+        (false, false) => Err(io::Error::from_raw_os_error(libc::EINVAL)),
+    }
 }
 
 /// Parses an integer as the kernel prints one (`%d`, `%ld`, `%lu`, `%#x`):

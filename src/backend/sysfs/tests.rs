@@ -286,6 +286,47 @@ fn links_lists_every_device_by_index() {
     assert!(links[2].is_bridge() && links[3].is_port_of(5));
 }
 
+/// One hostile entry costs that entry, not the listing: a symlink loop and
+/// an ifindex that is a FIFO are skipped and named, a never-ending ifindex
+/// is read only a page deep, and nothing waits.
+#[test]
+fn hostile_entries_are_skipped_and_named() {
+    let tree = FakeTree::new();
+    tree.bridge("br0", 5);
+    tree.port("v0", 7, "br0", 1);
+    tree.symlink(b"loop", "loop");
+    tree.mkdir(b"fifo");
+    let fifo = std::ffi::CString::new(tree.path(b"fifo/ifindex").into_os_string().into_encoded_bytes()).unwrap();
+    // SAFETY: mkfifo only reads the NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    tree.mkdir(b"endless");
+    tree.symlink(b"endless/ifindex", "/dev/zero");
+    std::fs::remove_file(tree.path(b"v0/brport/path_cost")).unwrap();
+    tree.symlink(b"v0/brport/path_cost", "/dev/zero");
+    let reader = tree.reader();
+    let links = reader.links().unwrap();
+    let names: Vec<&[u8]> = links.iter().map(|link| &link.name[..]).collect();
+    assert_eq!(names, [&b"br0"[..], b"v0"]);
+    assert_eq!(links[1].port.as_ref().map(|port| port.path_cost), Some(0));
+    let mut skipped = reader.take_skipped();
+    skipped.sort();
+    let root = tree.path(b"").display().to_string();
+    let root = root.trim_end_matches('/');
+    assert_eq!(
+        skipped,
+        [
+            format!("skipped {root}/endless: Invalid argument"),
+            format!("skipped {root}/fifo: Invalid argument"),
+            format!("skipped {root}/loop: Too many levels of symbolic links"),
+        ]
+    );
+    assert!(reader.take_skipped().is_empty());
+    // The bridge's ports list the same way.
+    tree.symlink(b"br0/brif/loop", "loop");
+    assert_eq!(reader.ports(&name(b"br0")).unwrap().len(), 1);
+    assert_eq!(reader.take_skipped().len(), 1);
+}
+
 #[test]
 fn links_of_a_missing_root_is_an_error() {
     let reader = SysfsReader::with_root(PathBuf::from("/nonexistent/brctl-sysfs-test"));
