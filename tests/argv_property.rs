@@ -14,20 +14,28 @@
 //! The seed is `BRCTL_PROPTEST_SEED` (decimal or 0x hex) or a fixed default; every failure
 //! message starts with it, so a failure can be replayed exactly.
 
+// The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
+// panic, index and run other programs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods
+)]
+
 mod common;
-#[path = "support/namespace.rs"]
-mod namespace;
-#[path = "support/random.rs"]
-mod random;
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::os::unix::ffi::OsStringExt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use common::lab::{Topology, TWO_BRIDGES};
+use common::namespace::{self, Sys};
+use common::random::{self, Rng};
 use common::Outcome;
-use namespace::Sys;
-use random::Rng;
 
 const DEFAULT_SEED: u64 = 0x6272_6374_6c20_7273;
 /// In-process argv checked by part 1.
@@ -722,12 +730,9 @@ fn random_argv_in_a_namespace_exit_cleanly_and_refusals_change_nothing() {
     let cases: Vec<Vec<Vec<u8>>> = (0..PART2_CASES).map(|_| argv(&mut rng, true)).collect();
 
     let mut script: Vec<u8> = Vec::new();
-    script.extend_from_slice(namespace::bridge("br0", 1).as_bytes());
-    script.extend_from_slice(namespace::bridge("br1", 2).as_bytes());
-    for (index, veth) in ["v0", "v1", "v2", "v3"].iter().enumerate() {
-        script.extend_from_slice(namespace::veth(veth, 0x0a + index as u8).as_bytes());
-    }
-    script.extend_from_slice(b"ip link set v0 master br0\nip link set v2 master br1\n");
+    // The usual lab, with v1 left free (RESTORE_LAB puts back exactly these ports).
+    let lab = Topology { ports: &[("v0", "br0"), ("v2", "br1")], ..TWO_BRIDGES };
+    script.extend_from_slice(lab.shell().as_bytes());
     script.extend_from_slice(b"ns_state >\"$W/state0\"\n");
     for (index, args) in cases.iter().enumerate() {
         let refs: Vec<&[u8]> = args.iter().map(Vec::as_slice).collect();
@@ -838,4 +843,22 @@ fn non_utf8_and_odd_bytes_are_echoed_as_given() {
     })
     .join()
     .expect("odd bytes");
+}
+
+/// The generator itself (tests/common/random.rs).
+#[test]
+fn same_seed_same_stream_and_bounds_hold() {
+    let (mut a, mut b) = (Rng::new(7), Rng::new(7));
+    for _ in 0..1000 {
+        assert_eq!(a.next_u64(), b.next_u64());
+        assert!(a.below(3) < 3);
+        b.below(3);
+        let r = a.range(5, 9);
+        b.range(5, 9);
+        assert!((5..=9).contains(&r));
+    }
+    assert_ne!(Rng::new(1).next_u64(), Rng::new(2).next_u64());
+    assert_eq!(random::parse_seed("0x10"), Some(16));
+    assert_eq!(random::parse_seed("42"), Some(42));
+    assert_eq!(random::parse_seed("x"), None);
 }

@@ -4,22 +4,30 @@
 //! and exit 1, nothing after it run; with -f every line runs and the exit is 1 at the end if
 //! any failed; `-` reads stdin.
 //!
-//! Everything runs in throwaway namespaces (tests/support/namespace.rs). Where a batch is
+//! Everything runs in throwaway namespaces (tests/common/namespace.rs). Where a batch is
 //! compared with separate runs, both start from the same setup in two fresh namespaces.
 
+// The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
+// panic, index and run other programs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods
+)]
+
 mod common;
-#[path = "support/namespace.rs"]
-mod namespace;
 
-use namespace::{NsOutput, Sys};
+use common::lab::{Topology, BR0_WITH_VETHS};
+use common::namespace::{self, NsOutput, Sys};
 
-/// Two veth pairs with fixed MACs, so bridge ids are the same in every namespace.
+/// The lab's veth pairs v0, v1 and v2 with fixed MACs, so bridge ids are the same in every
+/// namespace; no bridge (the batches make their own).
 fn setup() -> String {
-    let mut script = String::from("set -e\n");
-    script.push_str(&namespace::veth("v0", 0x0a));
-    script.push_str(&namespace::veth("v1", 0x0b));
-    script.push_str(&namespace::veth("v2", 0x0c));
-    script
+    let veths = Topology { bridges: &[], ..BR0_WITH_VETHS };
+    format!("set -e\n{}", veths.shell())
 }
 
 /// Shell writing `content` to `$W/<name>` byte for byte (a quoted here-document).

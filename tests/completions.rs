@@ -1,11 +1,26 @@
 //! The shell completions (completions/brctl.bash, _brctl, brctl.fish): their command and option
-//! lists must be the library's (`brctl::cli::COMMANDS`, `OPTIONS`), and each shell, driven in a
+//! lists must be the library's (`brctl::commands::COMMANDS`, `brctl::cli::OPTIONS`), and each shell, driven in a
 //! throwaway namespace with real bridges, must offer live bridge names, free interfaces, the
 //! ports of the bridge named, on/off and the options where brctl expects them.
 //!
 //! bash is driven by calling the completion function with COMP_WORDS/COMP_CWORD set, zsh
 //! through a pseudo-terminal (zsh/zpty) with compadd wrapped to print the matches, fish with
-//! `complete -C`. zsh and fish are skipped when missing, except under CI=true.
+//! `complete -C`. zsh, fish and bash-completion are skipped when missing, except under CI=true
+//! (tests/common/skip.rs).
+//!
+//! The completions read names from /sys/class/net and `ip`; they never run brctl, so no test
+//! here depends on which brctl a shell would find.
+
+// The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
+// panic, index and run other programs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods
+)]
 
 mod common;
 
@@ -13,9 +28,16 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use brctl::cli::{COMMANDS, OPTIONS};
+use brctl::cli::OPTIONS;
+use brctl::commands::{CommandSpec, Listing, COMMANDS};
+
+/// The commands the help lists, so completions offer them (not the hidden setgcint).
+fn listed() -> impl Iterator<Item = &'static CommandSpec> {
+    COMMANDS.iter().filter(|spec| spec.listing != Listing::Hidden)
+}
+use common::scratch::Scratch;
+use common::{namespace, skip};
 
 fn completions_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("completions")
@@ -26,17 +48,13 @@ fn read(name: &str) -> String {
 }
 
 fn command_names() -> BTreeSet<String> {
-    COMMANDS.iter().map(|spec| spec.name.to_string()).collect()
+    listed().map(|spec| spec.name.to_string()).collect()
 }
 
 fn option_words() -> BTreeSet<String> {
     OPTIONS.iter().flat_map(|spec| [format!("-{}", spec.short as char), format!("--{}", spec.long)]).collect()
 }
 
-/// A command's help text: its synopsis after the TABs.
-fn help_text(synopsis: &str) -> &str {
-    synopsis.rsplit('\t').next().unwrap_or(synopsis)
-}
 
 /// The words of the first `name='...'` assignment in `text`.
 fn quoted_list(text: &str, name: &str) -> BTreeSet<String> {
@@ -45,40 +63,23 @@ fn quoted_list(text: &str, name: &str) -> BTreeSet<String> {
     rest[..rest.find('\'').expect("closing quote")].split_whitespace().map(str::to_string).collect()
 }
 
-/// A scratch directory, removed on drop.
-struct Work {
-    path: PathBuf,
-}
-
-impl Work {
-    fn new(label: &str) -> Work {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let serial = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("brctl-completions-{}-{serial}-{label}", std::process::id()));
-        fs::create_dir_all(path.join("home")).expect("create work dir");
-        fs::write(path.join("batch.txt"), "show\n").expect("write batch file");
-        Work { path }
-    }
-}
-
-impl Drop for Work {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
-    }
+/// A scratch directory with `home/` and a `batch.txt`, removed on drop.
+fn work(label: &str) -> Scratch {
+    let work = Scratch::new(label);
+    work.dir("home");
+    fs::write(work.join("batch.txt"), "show\n").expect("write batch file");
+    work
 }
 
 fn quote(text: &str) -> String {
     String::from_utf8(common::shell_quote(text.as_bytes())).expect("quoted text is UTF-8")
 }
 
-/// Finds a shell; None (skip) when it is missing outside CI.
+/// Finds a shell; None when it is missing (`skip::skip`: a failure under CI=true).
 fn shell(test: &str, name: &str, package: &str) -> Option<PathBuf> {
     let found = ["/usr/bin", "/bin", "/usr/local/bin"].iter().map(|dir| Path::new(dir).join(name)).find(|p| p.exists());
     if found.is_none() {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("{test}: {name} is missing (apt-get install {package})");
-        }
-        eprintln!("SKIPPED {test}: {name} is missing (apt-get install {package})");
+        skip::skip(test, format!("{name} is missing (apt-get install {package})"));
     }
     found
 }
@@ -98,8 +99,8 @@ fn bash_lists_every_command_and_option_of_the_cli() {
 fn zsh_lists_every_command_and_option_of_the_cli() {
     let text = read("_brctl");
     assert!(text.starts_with("#compdef brctl\n"), "_brctl must start with #compdef brctl");
-    for spec in COMMANDS {
-        let entry = format!("'{}:{}'", spec.name, help_text(spec.synopsis));
+    for spec in listed() {
+        let entry = format!("'{}:{}'", spec.name, spec.help);
         assert!(text.contains(&entry), "_brctl lacks the command entry {entry}");
     }
     let entries = text
@@ -107,7 +108,7 @@ fn zsh_lists_every_command_and_option_of_the_cli() {
         .map(str::trim)
         .filter(|line| line.starts_with('\'') && line.ends_with('\'') && line.contains(':') && !line.contains('['))
         .count();
-    assert_eq!(entries, COMMANDS.len(), "_brctl lists other commands than the CLI");
+    assert_eq!(entries, listed().count(), "_brctl lists other commands than the CLI");
     for spec in OPTIONS {
         let (short, long) = (spec.short as char, spec.long);
         let spec_text = match spec.argument {
@@ -126,8 +127,8 @@ fn fish_lists_every_command_and_option_of_the_cli() {
     for line in text.lines().filter(|line| line.starts_with("complete -c brctl -n __brctl_rs_needs_command -a ")) {
         let rest = &line["complete -c brctl -n __brctl_rs_needs_command -a ".len()..];
         let (name, description) = rest.split_once(" -d ").expect("command with a description");
-        let spec = COMMANDS.iter().find(|spec| spec.name == name).unwrap_or_else(|| panic!("fish offers {name}"));
-        assert_eq!(description, format!("'{}'", help_text(spec.synopsis)), "description of {name}");
+        let spec = listed().find(|spec| spec.name == name).unwrap_or_else(|| panic!("fish offers {name}"));
+        assert_eq!(description, format!("'{}'", spec.help), "description of {name}");
         commands.insert(name.to_string());
     }
     assert_eq!(commands, command_names(), "commands in brctl.fish");
@@ -159,7 +160,9 @@ fn syntax_of_each_file() {
     }
     match Command::new("shellcheck").args(["-s", "bash"]).arg(completions_dir().join("brctl.bash")).output() {
         Ok(out) => assert!(out.status.success(), "shellcheck brctl.bash:\n{}", String::from_utf8_lossy(&out.stdout)),
-        Err(err) => eprintln!("NOTE shellcheck not run: {err}"),
+        Err(err) => {
+            skip::skip("syntax_of_each_file", format!("shellcheck not run: {err} (apt-get install shellcheck)"))
+        }
     }
 }
 
@@ -250,12 +253,12 @@ fn cases() -> Vec<Case> {
 /// Runs `body` in a fresh namespace (after SETUP, in the work dir, HOME there) and returns
 /// the `case<N>=<words>` results; None when the lab is unavailable.
 fn run_cases(test: &str, body: &str) -> Option<Vec<BTreeSet<String>>> {
-    if !common::lab_ready(test, false) {
+    if !namespace::lab_ready(test) {
         return None;
     }
-    let work = Work::new(test);
+    let work = work(test);
     let script = format!(
-        "mount -t sysfs sysfs /sys || exit 90\nset -e\n{SETUP}\nset +e\ncd {work}\nHOME={work}/home\nexport HOME\n\
+        "mount -t sysfs sysfs /sys || exit 90\nmount -t tmpfs tmpfs /run || exit 90\nset -e\n{SETUP}\nset +e\ncd {work}\nHOME={work}/home\nexport HOME\n\
          C={completions}\nT={work}\nexport C T\n{body}\n",
         work = quote(&work.path.to_string_lossy()),
         completions = quote(&completions_dir().to_string_lossy()),
@@ -397,13 +400,13 @@ fn fish_completes_live_names_in_a_namespace() {
 fn ours_wins_over_bash_completions_own_brctl() {
     let main = Path::new("/usr/share/bash-completion/bash_completion");
     if !main.exists() {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("bash-completion is missing (apt-get install bash-completion)");
-        }
-        eprintln!("SKIPPED ours_wins_over_bash_completions_own_brctl: bash-completion is not installed");
+        skip::skip(
+            "ours_wins_over_bash_completions_own_brctl",
+            "bash-completion is not installed (apt-get install bash-completion)",
+        );
         return;
     }
-    let work = Work::new("bash_completion_compat");
+    let work = work("bash_completion_compat");
     let compat = work.path.join("compat");
     fs::create_dir(&compat).expect("compat dir");
     fs::copy(completions_dir().join("brctl.bash"), compat.join("bridge-utils-rs")).expect("copy");

@@ -14,18 +14,25 @@
 //!
 //! The workload comes from a seeded generator (`BRCTL_PROPTEST_SEED` replays a failure).
 
+// The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
+// panic, index and run other programs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods
+)]
+
 mod common;
-#[path = "support/namespace.rs"]
-mod namespace;
-#[path = "support/random.rs"]
-mod random;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use common::namespace::{self, brctl_text, Sys};
+use common::random::{self, Rng};
 use common::Outcome;
-use namespace::{brctl_text, Sys};
-use random::Rng;
 
 const DEFAULT_SEED: u64 = 0xc0_c0_2e_2e;
 const WORKERS: usize = 8;

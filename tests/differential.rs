@@ -2,26 +2,42 @@
 //! throwaway network namespaces; every command's stdout, stderr and exit code, and the
 //! resulting sysfs state, must be identical byte for byte.
 //!
-//! The last section tests our deliberate differences (compat reference section 7) with our
-//! binary alone.
+//! The original is proven to be bridge-utils 1.7.1 before anything is compared with it
+//! (tests/common/original.rs); the last section checks that proof, with ours bind-mounted over
+//! /usr/sbin/brctl in a private mount namespace.
+//!
+//! The section before it tests our deliberate differences (compat reference section 7) with
+//! our binary alone.
+
+// The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
+// panic, index and run other programs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods
+)]
 
 mod common;
 
-use common::{assert_same, run_ours, Outcome, Run, Scenario};
+use std::path::Path;
+use std::process::Command;
+
+use common::lab::{BR0_WITH_VETHS, TWO_BRIDGES};
+use common::original::{self, ORIGINAL_PATH};
+use common::scratch::Scratch;
+use common::{assert_same, namespace, ours, run_ours, skip, Outcome, Run, Scenario};
 
 /// The usual small lab: bridge br0 (down) and veths v0, v1, v2 (with peers), nothing enslaved.
 fn br0_with_veths(name: &str) -> Scenario {
-    Scenario::new(name).bridge("br0", 0x01).veth("v0", 0x0a).veth("v1", 0x0b).veth("v2", 0x0c)
+    BR0_WITH_VETHS.scenario(name)
 }
 
 /// br0 with v0 and v1 enslaved, br1 with v2 enslaved, and v3 free.
 fn two_bridges_with_ports(name: &str) -> Scenario {
-    br0_with_veths(name)
-        .bridge("br1", 0x02)
-        .veth("v3", 0x0d)
-        .enslave("v0", "br0")
-        .enslave("v1", "br0")
-        .enslave("v2", "br1")
+    TWO_BRIDGES.scenario(name)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -818,4 +834,92 @@ fn ours_port_commands_check_the_bridge() {
         assert_refused(&scenario, &run, index);
     }
     assert_state_unchanged(&scenario, &run);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The proof that the original is bridge-utils 1.7.1 (tests/common/original.rs)
+
+/// Set in the environment of this binary when the meta-test below runs it again: the re-run
+/// must not start the meta-test once more.
+const META_CHILD: &str = "BRCTL_TEST_PROOF_CHILD";
+
+/// The differential tests the meta-test runs again, with ours in the original's place.
+const META_FILTERS: [&str; 2] = ["cli_help_options", "addbr_new_bridge"];
+
+#[test]
+fn the_proof_refuses_ours_a_copy_and_other_programs() {
+    let ours = ours();
+    let refused = |path: &Path| match original::prove(path, &ours) {
+        Ok(_) => panic!("{} passed as bridge-utils 1.7.1", path.display()),
+        Err(err) => format!("{err:#}"),
+    };
+    let why = refused(&ours);
+    assert!(why.contains("not bridge-utils 1.7.1") && why.contains("it is ours"), "{why}");
+    let scratch = Scratch::new("proof");
+    let copy = scratch.join("brctl");
+    std::fs::copy(&ours, &copy).expect("copy ours");
+    let why = refused(&copy);
+    assert!(why.contains("not bridge-utils 1.7.1") && why.contains("a copy of ours"), "{why}");
+    let why = refused(Path::new("/bin/true"));
+    assert!(why.contains("not bridge-utils 1.7.1") && why.contains("`-V` printed \"\""), "{why}");
+    let why = refused(&scratch.join("nosuch"));
+    assert!(why.contains("is missing"), "{why}");
+    // Where the real one is installed, it passes.
+    if Path::new(ORIGINAL_PATH).exists() {
+        if let Err(err) = original::prove(Path::new(ORIGINAL_PATH), &ours) {
+            skip::skip("the_proof_refuses_ours_a_copy_and_other_programs", format!("{err:#}"));
+        }
+    }
+}
+
+/// With ours bind-mounted over /usr/sbin/brctl (in a private mount namespace, `unshare -Urm`),
+/// the differential tests must not compare ours with itself: under CI=true they fail saying
+/// the original is not bridge-utils 1.7.1, elsewhere they skip and say so.
+#[test]
+fn differential_tests_refuse_ours_in_the_originals_place() {
+    let name = "differential_tests_refuse_ours_in_the_originals_place";
+    if std::env::var_os(META_CHILD).is_some() {
+        return;
+    }
+    if !Path::new(ORIGINAL_PATH).exists() {
+        skip::skip(name, format!("{ORIGINAL_PATH} is missing, so ours cannot be bind-mounted over it"));
+        return;
+    }
+    if !namespace::lab_ready(name) {
+        return;
+    }
+    let exe = std::env::current_exe().expect("this test binary");
+    for ci in [true, false] {
+        let mut command = Command::new("timeout");
+        command
+            .args(["-k", "5", "300", "unshare", "-Urm", "sh", "-c"])
+            .arg("mount --bind \"$1\" /usr/sbin/brctl || exit 90; shift; exec \"$@\"")
+            .arg("sh")
+            .arg(ours())
+            .arg(&exe)
+            .args(["--exact", "--test-threads=1"])
+            .args(META_FILTERS)
+            .env(META_CHILD, "1");
+        if ci {
+            command.env("CI", "true");
+        } else {
+            command.env_remove("CI");
+        }
+        let out = command.output().expect("run this test binary again");
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_ne!(out.status.code(), Some(90), "mount --bind failed:\n{text}");
+        assert!(text.contains("not bridge-utils 1.7.1"), "CI={ci}: no word of the proof failing:\n{text}");
+        if ci {
+            assert!(!out.status.success(), "CI=true: ours in the original's place must fail the tests:\n{text}");
+            assert!(text.contains("2 failed"), "CI=true: both tests fail:\n{text}");
+        } else {
+            assert!(out.status.success(), "without CI the tests skip:\n{text}");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            for test in META_FILTERS {
+                assert!(stderr.contains(&format!("SKIPPED {test}: ")), "no SKIPPED line for {test}:\n{text}");
+            }
+            let summary = skip::summary_line(META_FILTERS.len()).expect("a summary line");
+            assert!(stderr.contains(&summary), "no summary line {summary:?}:\n{text}");
+        }
+    }
 }

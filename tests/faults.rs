@@ -1,17 +1,27 @@
 //! Faults around brctl rather than bad input: a reader that goes away, a full disk on stdout,
 //! a /sys without sysfs, a netlink socket that is refused. Everything that reaches the kernel
-//! runs inside a throwaway namespace (tests/support/namespace.rs, tests/common/mod.rs).
+//! runs inside a throwaway namespace (tests/common/namespace.rs, tests/common/lab.rs).
 //!
 //! What must hold: no panic (exit 101, "panicked"), no death by a signal, exit 0 or 1, at most
 //! the one expected stderr line, and (where reads have another way to the kernel) the same
 //! output as without the fault.
 
-mod common;
-#[path = "support/namespace.rs"]
-mod namespace;
+// The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
+// panic, index and run other programs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods
+)]
 
-use common::{assert_same_binaries, compare_runs, Outcome, Scenario};
-use namespace::{brctl_text, Sys};
+mod common;
+
+use common::lab::{assert_same_binaries, compare_runs, BR0_WITH_VETHS, TWO_BRIDGES};
+use common::namespace::{self, brctl_text, Sys};
+use common::{original, skip, Outcome, Scenario};
 
 /// What every outcome here must satisfy: no panic, a normal exit with 0 or 1.
 fn assert_sane(what: &str, outcome: &Outcome) {
@@ -97,8 +107,7 @@ fn a_reader_that_goes_away_ends_us_quietly() {
 #[test]
 fn closed_standard_descriptors_are_not_handed_out() {
     let Some(strace) = which("strace") else {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "strace is missing (.ci/run installs it)");
-        eprintln!("skipped: strace is not installed");
+        skip::skip("closed_standard_descriptors_are_not_handed_out", "strace is missing (apt-get install strace)");
         return;
     };
     let mut script = namespace::bridge("br0", 1);
@@ -122,11 +131,13 @@ fn closed_standard_descriptors_are_not_handed_out() {
         let handed_out: Vec<&str> = trace
             .lines()
             // What brctl itself opens (the dynamic loader's own opens come and go before main).
-            .filter(|line| line.starts_with("socket(") || line.contains("brctl.lock") || line.contains("\"/sys/"))
+            .filter(|line| line.starts_with("socket(") || line.contains("\"/run/brctl") || line.contains("\"/sys/"))
             .filter(|line| line.rsplit(" = ").next().is_some_and(|fd| fd.trim().parse::<i32>().is_ok_and(|fd| fd <= 2)))
             .collect();
         assert!(handed_out.is_empty(), "{tag}: got a standard descriptor: {handed_out:?}\n{trace}");
         assert!(trace.contains("socket(AF_NETLINK"), "{tag}: no netlink socket seen:\n{trace}");
+        // Only the change takes its turn at the lock.
+        assert_eq!(trace.contains("\"/run/brctl/change.lock\""), tag == "addbr", "{tag}: lock file:\n{trace}");
     }
 }
 
@@ -178,7 +189,7 @@ fn a_full_stdout_is_one_clean_error() {
 
 /// The lab: br0 (fixed MAC) and three veths with fixed MACs, nothing enslaved.
 fn netlink_only_lab(name: &str) -> Scenario {
-    Scenario::new(name).bridge("br0", 0x01).veth("v0", 0x0a).veth("v1", 0x0b).veth("v2", 0x0c)
+    BR0_WITH_VETHS.scenario(name)
 }
 
 /// Every kind of command, with results that do not depend on time: bridges stay down, so STP
@@ -223,19 +234,22 @@ fn netlink_only_steps(scenario: Scenario) -> Scenario {
 #[test]
 fn without_sysfs_ours_works_over_netlink_like_the_original_with_sysfs() {
     let name = "without_sysfs_ours_works_over_netlink_like_the_original_with_sysfs";
-    if !common::lab_ready(name, true) {
+    let Some(original) = original::require(name) else {
+        return;
+    };
+    if !namespace::lab_ready(name) {
         return;
     }
     let with_sysfs = netlink_only_steps(netlink_only_lab(name));
     // The tmpfs goes over the lab's sysfs for the steps and comes off before the final dump.
     let hidden = netlink_only_steps(netlink_only_lab(name).shell("mount -t tmpfs none /sys\ntest ! -e /sys/class/net"))
         .shell("umount /sys\ntest -d /sys/class/net");
-    let expected = with_sysfs.run(&common::original());
+    let expected = with_sysfs.run(&original);
     let actual = hidden.run(&common::ours());
     let report = compare_runs(&with_sysfs, &expected, &actual);
     assert!(report.is_empty(), "ours without sysfs (+) vs the original with sysfs (-):\n{report}");
     // And ours with sysfs mounted agrees too (reads may then come from either place).
-    assert_same_binaries(&with_sysfs, &common::original(), &common::ours());
+    assert_same_binaries(&with_sysfs, &original, &common::ours());
 }
 
 /// BRCTL_BACKEND=sysfs with no sysfs: every command fails cleanly and changes nothing.
@@ -292,16 +306,8 @@ const REFUSE: (&str, &str) = ("BRCTL_TEST_NETLINK_SOCKET", "refuse");
 
 /// br0 with ports v0, v1 (hairpin on v1, a path cost), br1 with STP on and port v2, v3 free.
 fn refused_lab(name: &str) -> Scenario {
-    Scenario::new(name)
-        .bridge("br0", 0x01)
-        .bridge("br1", 0x02)
-        .veth("v0", 0x0a)
-        .veth("v1", 0x0b)
-        .veth("v2", 0x0c)
-        .veth("v3", 0x0d)
-        .enslave("v0", "br0")
-        .enslave("v1", "br0")
-        .enslave("v2", "br1")
+    TWO_BRIDGES
+        .scenario(name)
         .setup("ip link set br1 type bridge stp_state 1 priority 4096")
         .setup("ip link set v1 type bridge_slave hairpin on cost 33")
 }

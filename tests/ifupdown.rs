@@ -1,7 +1,20 @@
 //! The ifupdown hooks (ifupdown/if-pre-up.d/bridge, ifupdown/if-post-down.d/bridge) run with
 //! ifupdown's environment (IFACE, MODE, PHASE, IF_BRIDGE_*) in throwaway namespaces, with our
 //! brctl first on PATH, and the result read back from sysfs. One test runs the real ifup and
-//! ifdown (when ifupdown is installed) with the hooks bind-mounted over /etc/network.
+//! ifdown (when ifupdown is installed) with the hooks bind-mounted over /etc/network; ifupdown
+//! sets its own PATH for the hooks, so that test puts ours where that PATH looks (bind mounts
+//! in the namespace's private mount namespace) and logs every brctl the hooks ran.
+
+// The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
+// panic, index and run other programs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods
+)]
 
 mod common;
 
@@ -10,32 +23,20 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::original::ORIGINAL_PATH;
+use common::scratch::Scratch;
+use common::{namespace, skip};
 
 fn hooks_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("ifupdown")
 }
 
-/// A scratch directory, removed on drop, with bin/brctl linked to our binary.
-struct Work {
-    path: PathBuf,
-}
-
-impl Work {
-    fn new(label: &str) -> Work {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let serial = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("brctl-ifupdown-{}-{serial}-{label}", std::process::id()));
-        fs::create_dir_all(path.join("bin")).expect("create work dir");
-        std::os::unix::fs::symlink(common::ours(), path.join("bin/brctl")).expect("link brctl");
-        Work { path }
-    }
-}
-
-impl Drop for Work {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
-    }
+/// A scratch directory with bin/brctl linked to our binary.
+fn work(label: &str) -> Scratch {
+    let work = Scratch::new(label);
+    std::os::unix::fs::symlink(common::ours(), work.dir("bin").join("brctl")).expect("link brctl");
+    work
 }
 
 fn quote(text: &str) -> String {
@@ -87,12 +88,12 @@ veth() {
 /// Runs `body` (after PRELUDE) in a fresh namespace and returns its `key=value` lines,
 /// or None when the lab is unavailable (skip; CI=true fails in `lab_ready`).
 fn run(test: &str, body: &str) -> Option<BTreeMap<String, String>> {
-    if !common::lab_ready(test, false) {
+    if !namespace::lab_ready(test) {
         return None;
     }
-    let work = Work::new(test);
+    let work = work(test);
     let script = format!(
-        "mount -t sysfs sysfs /sys || exit 90\nPATH={bin}:/usr/sbin:/usr/bin:/sbin:/bin\nexport PATH\n\
+        "mount -t sysfs sysfs /sys || exit 90\nmount -t tmpfs tmpfs /run || exit 90\nmkdir -p /run/network\nPATH={bin}:/usr/sbin:/usr/bin:/sbin:/bin\nexport PATH\n\
          T={work}\nHOOKS={hooks}\n{PRELUDE}\n{body}\n",
         bin = quote(&work.path.join("bin").to_string_lossy()),
         work = quote(&work.path.to_string_lossy()),
@@ -175,7 +176,10 @@ fn shellcheck_finds_nothing_in_the_hooks() {
             String::from_utf8_lossy(&out.stderr)
         ),
         // Optional: sh -n and dash -n above are the required checks.
-        Err(err) => eprintln!("NOTE shellcheck not run: {err}"),
+        Err(err) => skip::skip(
+            "shellcheck_finds_nothing_in_the_hooks",
+            format!("shellcheck not run: {err} (apt-get install shellcheck)"),
+        ),
     }
 }
 
@@ -465,17 +469,50 @@ fn hooks_without_brctl_on_path_do_nothing() {
     expect(&values, &[("up.rc", "0"), ("down.rc", "0"), ("br0.exists", "no")]);
 }
 
+/// Where ifupdown's PATH for its hooks (`/usr/local/sbin:/usr/local/bin:/usr/sbin:...`) looks
+/// first, and the original's place.
+const LOCAL_SBIN: &str = "/usr/local/sbin";
+
+/// Shell for the real-ifupdown test: `$T/brctl` logs its arguments and what `ours -V` says to
+/// `$T/brctl.log`, then runs ours as `brctl` (argv[0]); it is bind-mounted over the original's
+/// /usr/sbin/brctl when there is one, and a directory holding it over /usr/local/sbin (first on
+/// ifupdown's PATH: enough where bridge-utils is absent). Both mounts live in the namespace's
+/// own mount namespace, invisible to the host.
+fn ours_where_ifupdown_looks(ours: &Path) -> String {
+    let ours = quote(&ours.to_string_lossy());
+    format!(
+        "cat >\"$T/brctl\" <<EOF\n\
+         #!/bin/bash\n\
+         printf '%s|%s\\n' \"\\$({ours} -V)\" \"\\$*\" >>'$T/brctl.log'\n\
+         exec -a brctl {ours} \"\\$@\"\n\
+         EOF\n\
+         chmod 755 \"$T/brctl\"\n\
+         mkdir \"$T/local-sbin\"\n\
+         cp \"$T/brctl\" \"$T/local-sbin/brctl\"\n\
+         if [ -e {original} ]; then mount --bind \"$T/brctl\" {original} || exit 93; fi\n\
+         if [ -d {LOCAL_SBIN} ]; then mount --bind \"$T/local-sbin\" {LOCAL_SBIN} || exit 94; fi\n",
+        original = ORIGINAL_PATH,
+    )
+}
+
 /// The real ifup and ifdown, reading an interfaces file, with the hooks in a private
-/// /etc/network (a bind mount inside the namespace's own mount namespace).
+/// /etc/network (a bind mount inside the namespace's own mount namespace), and ours where the
+/// hooks look for brctl (`ours_where_ifupdown_looks`): every brctl the hooks ran must be ours.
 #[test]
 fn real_ifup_and_ifdown_run_the_hooks() {
+    let name = "real_ifup_and_ifdown_run_the_hooks";
     let Some(ifup) = ["/usr/sbin/ifup", "/sbin/ifup"].into_iter().find(|path| Path::new(path).exists()) else {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("ifup is missing (apt-get install ifupdown)");
-        }
-        eprintln!("SKIPPED real_ifup_and_ifdown_run_the_hooks: ifup is missing (apt-get install ifupdown)");
+        skip::skip(name, "ifup is missing (apt-get install ifupdown)");
         return;
     };
+    if !Path::new(LOCAL_SBIN).is_dir() && !Path::new(ORIGINAL_PATH).exists() {
+        skip::skip(name, format!("neither {LOCAL_SBIN} nor {ORIGINAL_PATH} exists to put ours in their place"));
+        return;
+    }
+    if !Path::new("/bin/bash").exists() {
+        skip::skip(name, "/bin/bash is missing (the brctl wrapper that logs uses `exec -a`)");
+        return;
+    }
     let ifdown = ifup.replace("ifup", "ifdown");
     let interfaces = "\
 iface br0 inet manual
@@ -494,16 +531,34 @@ iface br0 inet manual
          printf '%s' {interfaces} >\"$T/interfaces\"\n\
          mkdir \"$T/state\"\n\
          mount --bind \"$E\" /etc/network || exit 92\n\
+         {ours_in_place}\
+         : >\"$T/brctl.log\"\n\
          veth eth0\nveth eth1\n\
          {ifup} -i \"$T/interfaces\" --state-dir=\"$T/state\" br0 >\"$T/ifup.log\" 2>&1; echo ifup.rc=$?\n\
          echo \"ifup.log=$(tr '\\n' '|' <\"$T/ifup.log\")\"\n\
          dump br0 eth1\n\
          {ifdown} -i \"$T/interfaces\" --state-dir=\"$T/state\" br0 >\"$T/ifdown.log\" 2>&1; echo ifdown.rc=$?\n\
          echo \"ifdown.log=$(tr '\\n' '|' <\"$T/ifdown.log\")\"\n\
-         dump br0 | sed 's/^/after./'\n",
+         dump br0 | sed 's/^/after./'\n\
+         echo \"brctl.log=$(tr '\\n' '#' <\"$T/brctl.log\")\"\n",
         interfaces = quote(interfaces),
+        ours_in_place = ours_where_ifupdown_looks(&common::ours()),
     );
     let Some(values) = run("real_ifup", &body) else { return };
+    // Every brctl the hooks ran was ours, and each hook ran it: pre-up built the bridge,
+    // post-down took it apart.
+    let log = values.get("brctl.log").cloned().unwrap_or_default();
+    let calls: Vec<&str> = log.split('#').filter(|call| !call.is_empty()).collect();
+    let version = Command::new(common::ours()).arg("-V").output().expect("ours -V").stdout;
+    let version = String::from_utf8_lossy(&version).trim_end().to_string();
+    assert!(
+        calls.iter().all(|call| call.starts_with(&format!("{version}|"))),
+        "a brctl other than ours ran: {calls:#?}"
+    );
+    let ran = |args: &str| calls.iter().any(|call| call.split_once('|').map(|(_, rest)| rest) == Some(args));
+    for args in ["addbr br0", "addif br0 eth0", "addif br0 eth1", "stp br0 on", "setfd br0 3", "delbr br0"] {
+        assert!(ran(args), "the hooks did not run ours as `brctl {args}`: {calls:#?}");
+    }
     expect(
         &values,
         &[

@@ -7,34 +7,34 @@
 //! JSON, text, run one right after the other. The JSON must be one snapshot (every field but
 //! the timers equal to one neighbour's), and each timer must lie between its two readings by
 //! the texts, give or take `TIMER_TOLERANCE_CS` (0.05 s), allowing for one restart of a
-//! periodic timer in between (`options::timer_between`): that holds however slow the machine
-//! is. The JSON is parsed by the small std-only parser in tests/support/options.rs.
+//! periodic timer in between (`json::timer_between`): that holds however slow the machine
+//! is. The JSON is parsed by the small parser in tests/common/json.rs, whose own tests are at
+//! the end.
+
+// The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
+// panic, index and run other programs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods
+)]
 
 mod common;
-#[path = "support/options.rs"]
-mod options;
 
 use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
-use common::{Outcome, Run, Scenario, TIMER_TOLERANCE_CS};
-use options::{
-    check_between, check_exact, expect_details, expect_show, expect_showmacs, expect_showstp, parse_details,
-    parse_json, parse_show, parse_showmacs, parse_showstp, Expected, Json, Leaf, MacRow, Want,
+use common::compare::{centiseconds, TIMER_TOLERANCE_CS};
+use common::json::{
+    check_between, check_exact, expect_details, expect_show, expect_showmacs, expect_showstp, flatten, parse_details,
+    parse_json, parse_show, parse_showmacs, parse_showstp, timer_between, Expected, Json, Leaf, MacRow, Want,
 };
-
-/// Shell that turns IPv6 off on every device created afterwards, so no device sends frames
-/// of its own (which bridges would learn at unpredictable moments).
-const NO_IPV6: &str = "if [ -d /proc/sys/net/ipv6/conf/default ]; then \
-     echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6; fi";
-
-/// Shell that makes IPv6 brief on every device created afterwards, once it is switched on: no
-/// router solicitations, MLD reports 10 ms apart; with a short neighbour retransmit time the
-/// device sends its few frames within some 0.1 s of getting IPv6, then stays silent.
-const BRIEF_IPV6: &str = "c=/proc/sys/net/ipv6/conf/default; \
-     echo 0 >$c/router_solicitations; echo 0 >$c/router_solicitation_delay; \
-     echo 10 >$c/mldv1_unsolicited_report_interval; echo 10 >$c/mldv2_unsolicited_report_interval";
+use common::lab::{BRIEF_IPV6, NO_IPV6};
+use common::{Outcome, Run, Scenario};
 
 /// The static entry (`bridge fdb add ... master static`), on v0.
 const STATIC_MAC: &str = "02:aa:00:00:00:01";
@@ -565,4 +565,122 @@ fn json_with_no_bridges_and_writes_with_json_print_nothing() {
     }
     // A bridge without ports has no entries: an empty array, not nothing.
     assert_eq!(done.stdout("macs"), "[]\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parser and the checks themselves (tests/common/json.rs), without a namespace
+
+#[test]
+fn json_parser_accepts_json_and_refuses_what_is_not() {
+    let value = parse_json(" {\"a\": [1, -2.50, 3e2, true, false, null], \"b\": \"x\\u00e9\\n\\\"\", \"c\": {}} ")
+        .expect("valid");
+    assert_eq!(value.get("a").and_then(Json::as_array).map(<[Json]>::len), Some(6));
+    assert_eq!(value.get("b").and_then(Json::as_str), Some("x\u{e9}\n\""));
+    assert_eq!(value.keys(), ["a", "b", "c"]);
+    assert_eq!(parse_json("\"\\ud83d\\ude00\"").unwrap(), Json::String("\u{1f600}".into()));
+    for bad in ["", "[1,]", "{\"a\":1,}", "01", "1.", "[1] x", "{\"a\":1,\"a\":2}", "\"\t\"", "tru", "{a:1}", "-"] {
+        assert!(parse_json(bad).is_err(), "{bad:?} parsed");
+    }
+}
+
+#[test]
+fn centiseconds_are_exact() {
+    assert_eq!(centiseconds("242.34"), Some(24234));
+    assert_eq!(centiseconds("0.5"), Some(50));
+    assert_eq!(centiseconds("-3.25"), Some(-325));
+    assert_eq!(centiseconds("12"), Some(1200));
+    for bad in ["", "1.", ".5", "1.234", "a", "1.2x"] {
+        assert_eq!(centiseconds(bad), None, "{bad:?}");
+    }
+}
+
+#[test]
+fn flattening_gives_paths_and_empty_containers() {
+    let value = parse_json("[{\"a\":[],\"b\":{\"c\":[\"x\",\"y\"]}}]").unwrap();
+    assert_eq!(
+        flatten(&value),
+        vec![
+            ("[0].a".to_string(), Leaf::EmptyArray),
+            ("[0].b.c[0]".to_string(), Leaf::String("x".into())),
+            ("[0].b.c[1]".to_string(), Leaf::String("y".into())),
+        ]
+    );
+}
+
+#[test]
+fn text_outputs_parse() {
+    let show = "bridge name\tbridge id\t\tSTP enabled\tinterfaces\n\
+                br0\t\t8000.020000000001\tyes\t\tv0\n\t\t\t\t\t\t\tv1\n\
+                br1\t\t8000.000000000000\tno\t\t\n";
+    let rows = parse_show(show).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].interfaces, ["v0", "v1"]);
+    assert!(rows[1].interfaces.is_empty());
+    let stp = "br0\n bridge id\t\t8000.020000000001\n root port\t\t   0\t\t\tpath cost\t\t   0\n \
+               flags\t\t\tTOPOLOGY_CHANGE \n\n\nv0 (1)\n port id\t\t8001\t\t\tstate\t\t     forwarding\n \
+               flags\t\t\t\n hairpin mode\t\t   1\n\n";
+    let (bridge, ports) = parse_showstp(stp).unwrap();
+    assert_eq!(bridge.value("path cost"), Some("0"));
+    assert_eq!(bridge.value("flags"), Some("TOPOLOGY_CHANGE"));
+    assert_eq!(ports[0].port_no.as_deref(), Some("1"));
+    assert_eq!(ports[0].value("state"), Some("forwarding"));
+    assert_eq!(ports[0].value("flags"), Some(""));
+    let expected = expect_showstp(&bridge, &ports);
+    let json = parse_json(
+        "{\"bridge\":\"br0\",\"bridge_id\":\"8000.020000000001\",\"root_port\":0,\"path_cost\":0,\
+         \"flags\":[\"TOPOLOGY_CHANGE\"],\"ports\":[{\"interface\":\"v0\",\"port_no\":1,\"port_id\":\"8001\",\
+         \"state\":\"forwarding\",\"flags\":[],\"hairpin\":true}]}",
+    )
+    .unwrap();
+    check_exact(&json, &expected, 5).unwrap();
+    let details = " port no   mac addr            is local?   ageing timer   interface   vlan   flags\n \
+                   1         02:00:00:00:00:01   yes         0.00           v0                 permanent\n \
+                   300       02:aa:00:00:00:01   no          12.50          veth-long   10     learned,offloaded\n";
+    let rows = parse_details(details).unwrap();
+    assert_eq!((rows[0].vlan.as_str(), rows[0].flags.as_str()), ("", "permanent"));
+    assert_eq!((rows[1].port_no.as_str(), rows[1].vlan.as_str()), ("300", "10"));
+    let expected = expect_details(&rows);
+    assert!(expected.fields.contains(&("[1].flags[1]".to_string(), Want::Exact(Leaf::String("offloaded".into())))));
+    assert!(parse_details(" port no  mac addr\n").is_err());
+    let macs = "port no\tmac addr\t\tis local?\tageing timer\n  1\t02:00:00:00:00:01\tno\t\t   1.50\n";
+    assert_eq!(parse_showmacs(macs).unwrap()[0].ageing_timer, "1.50");
+}
+
+#[test]
+fn timers_fit_between_their_neighbours_whatever_the_gap() {
+    // Counting down, no restart: anywhere between, slow runs or not.
+    assert!(timer_between("hold_timer", 1110, 1104, 1020, 5).is_ok());
+    assert!(timer_between("hold_timer", 1110, 1000, 1020, 5).is_err());
+    assert!(timer_between("hold_timer", 1110, 1120, 1020, 5).is_err());
+    // Counting down, restarted in between: before the JSON run or after it.
+    assert!(timer_between("message_age_timer", 1110, 1104, 1199, 5).is_ok());
+    assert!(timer_between("message_age_timer", 3, 1199, 1190, 5).is_ok());
+    assert!(timer_between("message_age_timer", 1110, 1150, 1199, 5).is_err());
+    // Counting up (FDB ageing), refreshed in between.
+    assert!(timer_between("[2].ageing_timer", 120, 130, 2, 5).is_ok());
+    assert!(timer_between("[2].ageing_timer", 120, 1, 2, 5).is_ok());
+    assert!(timer_between("[2].ageing_timer", 120, 60, 2, 5).is_err());
+    assert!(timer_between("[2].ageing_timer", 120, 125, 140, 5).is_ok());
+    assert!(timer_between("[2].ageing_timer", 120, 100, 140, 5).is_err());
+}
+
+#[test]
+fn a_document_between_two_texts_may_take_timers_from_either() {
+    let text = |timer: i64| {
+        let mut expected = Expected::default();
+        expected.exact("a".into(), Leaf::String("x".into()));
+        expected.push("t".into(), Want::Timer(timer));
+        expected.push("u".into(), Want::Timer(500));
+        expected
+    };
+    let json = parse_json("{\"a\":\"x\",\"t\":0.01,\"u\":5.02}").unwrap();
+    // Counting down from 1.49 s to 0.03 s: 0.01 s is past the later reading.
+    check_between(&json, &text(149), &text(3), 5).unwrap();
+    assert!(check_between(&json, &text(149), &text(100), 5).is_err());
+    // Restarted after the JSON run (0.02 s, then back at 1.50 s).
+    check_between(&json, &text(2), &text(150), 5).unwrap();
+    let wrong = parse_json("{\"a\":\"y\",\"t\":0.01,\"u\":5.02}").unwrap();
+    assert!(check_between(&wrong, &text(3), &text(3), 5).is_err());
+    let extra = parse_json("{\"a\":\"x\",\"t\":0.01,\"u\":5.02,\"v\":1}").unwrap();
+    assert!(check_between(&extra, &text(3), &text(3), 5).is_err());
 }

@@ -2,7 +2,7 @@
 //! only there, reads see it on every backend (sysfs too: ours mounts sysfs again in a private
 //! mount namespace), and a missing namespace is one clean error.
 //!
-//! Everything runs inside a throwaway lab namespace (tests/support/namespace.rs). Named
+//! Everything runs inside a throwaway lab namespace (tests/common/namespace.rs). Named
 //! namespaces live under /run/netns: the lab mounts a tmpfs on /run first, in its private mount
 //! namespace, so `ip netns add` never touches the machine's own /run. The path form uses a
 //! background `unshare -n sleep` child of the lab and its /proc/<pid>/ns/net.
@@ -10,12 +10,21 @@
 //! The lab and the target both hold a bridge called `tbr`, with different ports, so a command
 //! that went to the wrong namespace shows.
 
-mod common;
-#[path = "support/namespace.rs"]
-mod namespace;
+// The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
+// panic, index and run other programs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods
+)]
 
+mod common;
+
+use common::namespace::{self, NsOutput, Sys};
 use common::Outcome;
-use namespace::{NsOutput, Sys};
 
 /// The three ways ours reads: the default, netlink only, sysfs only.
 const BACKENDS: &[(&str, &str)] =

@@ -4,18 +4,34 @@
 //! hooks build and remove a bridge in a throwaway namespace.
 //!
 //! When target/debian holds no package of this version, or one older than its sources, the
-//! package is built here if cargo-deb is installed. Otherwise the tests are skipped with the
-//! reason, or fail under CI=true.
+//! package is built here (as .ci/package builds it) if cargo-deb is installed. Otherwise the
+//! tests are skipped, each with a `SKIPPED` line saying why (tests/common/skip.rs), or fail
+//! under CI=true.
+
+// The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
+// panic, index and run other programs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods
+)]
 
 mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::time::SystemTime;
+
+use anyhow::{bail, Context};
+use common::scratch::Scratch;
+use common::{namespace, skip};
 
 const NAME: &str = "bridge-utils-rs";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -28,10 +44,6 @@ fn root() -> &'static Path {
 fn target_dir() -> PathBuf {
     let exe = PathBuf::from(env!("CARGO_BIN_EXE_brctl"));
     exe.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_else(|| root().join("target"))
-}
-
-fn in_ci() -> bool {
-    std::env::var("CI").as_deref() == Ok("true")
 }
 
 /// Newest modification time of the files the package is made from.
@@ -72,54 +84,50 @@ fn cargo() -> std::ffi::OsString {
 }
 
 /// The package to test, built first when missing or stale and cargo-deb is there; Err says
-/// why there is none.
-fn package() -> Result<PathBuf, String> {
+/// why there is none. Found or built once per test process.
+fn package() -> Result<&'static Path, &'static str> {
     static PACKAGE: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    PACKAGE
-        .get_or_init(|| {
-            let newest = newest_source();
-            let problem = match find_package() {
-                Some((path, built)) if built >= newest => return Ok(path),
-                Some((path, _)) => format!("{} is older than its sources", path.display()),
-                None => format!("no {NAME}_{VERSION}-*.deb in {}", target_dir().join("debian").display()),
-            };
-            let has_cargo_deb =
-                Command::new(cargo()).args(["deb", "--version"]).output().is_ok_and(|out| out.status.success());
-            if !has_cargo_deb {
-                return Err(format!("{problem}, and cargo-deb is not installed (bash .ci/package builds it)"));
-            }
-            eprintln!("NOTE {problem}: building it with cargo deb");
-            // Built as .ci/package builds it: statically linked on x86_64.
-            let mut build = Command::new(cargo());
-            build.args(["deb", "--output"]).arg(target_dir().join("debian"));
-            if std::env::consts::ARCH == "x86_64" {
-                build
-                    .args(["--target", "x86_64-unknown-linux-gnu"])
-                    .env("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS", "-C target-feature=+crt-static");
-            }
-            let out = build
-                .current_dir(root())
-                .env("CARGO_TARGET_DIR", target_dir())
-                .output()
-                .map_err(|err| format!("cannot run cargo deb: {err}"))?;
-            if !out.status.success() {
-                return Err(format!("cargo deb failed: {}", String::from_utf8_lossy(&out.stderr)));
-            }
-            find_package().map(|(path, _)| path).ok_or_else(|| "cargo deb made no package".to_string())
-        })
-        .clone()
+    match PACKAGE.get_or_init(|| find_or_build_package().map_err(|err| format!("{err:#}"))) {
+        Ok(path) => Ok(path.as_path()),
+        Err(why) => Err(why.as_str()),
+    }
 }
 
-/// The package, or None to skip (a failure under CI=true).
-fn package_or_skip(test: &str) -> Option<PathBuf> {
-    match package() {
-        Ok(path) => Some(path),
-        Err(why) if in_ci() => panic!("{test}: {why}"),
-        Err(why) => {
-            eprintln!("SKIPPED {test}: {why}");
-            None
-        }
+fn find_or_build_package() -> anyhow::Result<PathBuf> {
+    let newest = newest_source();
+    let problem = match find_package() {
+        Some((path, built)) if built >= newest => return Ok(path),
+        Some((path, _)) => format!("{} is older than its sources", path.display()),
+        None => format!("no {NAME}_{VERSION}-*.deb in {}", target_dir().join("debian").display()),
+    };
+    let has_cargo_deb = Command::new(cargo()).args(["deb", "--version"]).output().is_ok_and(|out| out.status.success());
+    if !has_cargo_deb {
+        bail!("{problem}, and cargo-deb is not installed to build it (bash .ci/package installs it and builds the package)");
     }
+    // Straight to stderr, not captured: building takes a while.
+    let _ = writeln!(std::io::stderr(), "note: {problem}: building it with cargo deb");
+    // Built as .ci/package builds it: statically linked on x86_64.
+    let mut build = Command::new(cargo());
+    build.args(["deb", "--output"]).arg(target_dir().join("debian"));
+    if std::env::consts::ARCH == "x86_64" {
+        build
+            .args(["--target", "x86_64-unknown-linux-gnu"])
+            .env("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS", "-C target-feature=+crt-static");
+    }
+    let out = build
+        .current_dir(root())
+        .env("CARGO_TARGET_DIR", target_dir())
+        .output()
+        .with_context(|| format!("{problem}, and cargo deb cannot be run"))?;
+    if !out.status.success() {
+        bail!("{problem}, and cargo deb failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    find_package().map(|(path, _)| path).with_context(|| format!("{problem}, and cargo deb made none"))
+}
+
+/// The package, or None after `skip::skip` (a failure under CI=true).
+fn package_or_skip(test: &str) -> Option<PathBuf> {
+    skip::or_skip(test, package()).map(Path::to_path_buf)
 }
 
 fn run(command: &mut Command) -> Output {
@@ -132,35 +140,20 @@ fn text(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// A scratch directory, removed on drop.
-struct Work {
-    path: PathBuf,
+/// The package unpacked into <scratch>/root, removed on drop.
+struct Unpacked {
+    scratch: Scratch,
 }
 
-impl Work {
-    fn new(label: &str) -> Work {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let serial = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("brctl-package-{}-{serial}-{label}", std::process::id()));
-        fs::create_dir_all(&path).expect("create work dir");
-        Work { path }
-    }
-
-    /// Unpacks the package into <work>/root.
-    fn unpack(label: &str, deb: &Path) -> Work {
-        let work = Work::new(label);
-        run(Command::new("dpkg-deb").arg("-x").arg(deb).arg(work.root()));
-        work
+impl Unpacked {
+    fn new(label: &str, deb: &Path) -> Unpacked {
+        let unpacked = Unpacked { scratch: Scratch::new(label) };
+        run(Command::new("dpkg-deb").arg("-x").arg(deb).arg(unpacked.root()));
+        unpacked
     }
 
     fn root(&self) -> PathBuf {
-        self.path.join("root")
-    }
-}
-
-impl Drop for Work {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
+        self.scratch.join("root")
     }
 }
 
@@ -170,11 +163,11 @@ fn quote(text: &str) -> String {
 
 /// Runs `body` in a fresh namespace with the unpacked usr/sbin first on PATH; returns stdout.
 fn in_namespace(test: &str, unpacked: &Path, body: &str) -> Option<String> {
-    if !common::lab_ready(test, false) {
+    if !namespace::lab_ready(test) {
         return None;
     }
     let script = format!(
-        "mount -t sysfs sysfs /sys || exit 90\nX={root}\nPATH=\"$X/usr/sbin:/usr/sbin:/usr/bin:/sbin:/bin\"\n\
+        "mount -t sysfs sysfs /sys || exit 90\nmount -t tmpfs tmpfs /run || exit 90\nX={root}\nPATH=\"$X/usr/sbin:/usr/sbin:/usr/bin:/sbin:/bin\"\n\
          export PATH\n{body}\n",
         root = quote(&unpacked.to_string_lossy())
     );
@@ -283,7 +276,7 @@ fn file_list_and_modes() {
 #[test]
 fn packaged_files_are_the_sources() {
     let Some(deb) = package_or_skip("packaged_files_are_the_sources") else { return };
-    let work = Work::unpack("files", &deb);
+    let work = Unpacked::new("files", &deb);
     let unpacked = work.root();
     let same = [
         ("completions/brctl.bash", "etc/bash_completion.d/bridge-utils-rs"),
@@ -314,7 +307,7 @@ fn packaged_files_are_the_sources() {
 #[test]
 fn unpacked_brctl_runs() {
     let Some(deb) = package_or_skip("unpacked_brctl_runs") else { return };
-    let work = Work::unpack("brctl", &deb);
+    let work = Unpacked::new("brctl", &deb);
     let brctl = work.root().join("usr/sbin/brctl");
     let version = run(Command::new(&brctl).arg("-V"));
     assert_eq!(text(&version), brctl::VERSION_LINE);
@@ -342,7 +335,7 @@ fn unpacked_brctl_runs() {
 #[test]
 fn unpacked_hooks_build_a_bridge_and_remove_it() {
     let Some(deb) = package_or_skip("unpacked_hooks_build_a_bridge_and_remove_it") else { return };
-    let work = Work::unpack("hooks", &deb);
+    let work = Unpacked::new("hooks", &deb);
     let body = "for dev in eth0 eth1; do ip link add $dev type veth peer name p$dev; ip link set p$dev up; done\n\
         env -i PATH=\"$PATH\" IFACE=br0 MODE=start PHASE=pre-up ADDRFAM=inet METHOD=manual \
           IF_BRIDGE_PORTS='eth0 eth1' IF_BRIDGE_STP=on IF_BRIDGE_FD=5 IF_BRIDGE_MAXWAIT=0 \

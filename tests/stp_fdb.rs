@@ -8,20 +8,33 @@
 //! original, ours, original, ours, original, ours, original. All of them read the same kernel
 //! state, milliseconds apart, so STP states, flags and FDB contents must match byte for byte.
 //! Running timers must lie within 0.05 s of the range spanned by the original's readings just
-//! before and just after ours (`common::compare_showstp_between`,
-//! `common::compare_showmacs_between`); a timer only moves one way between resets, so that
+//! before and just after ours (`compare::compare_showstp_between`,
+//! `compare::compare_showmacs_between`); a timer only moves one way between resets, so that
 //! holds however slowly a loaded machine runs the commands. Captures are placed well inside
 //! an STP phase, away from transitions and periodic timer expiries, and the original's output
 //! is checked to show the intended state; if it does not (a machine too loaded for the
 //! timeline), the scenario is run again, up to `ATTEMPTS` times, and then fails as a lab
 //! problem rather than as a difference.
 
+// The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
+// panic, index and run other programs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods
+)]
+
 mod common;
 
-use common::{
-    assert_same, compare_showmacs, compare_showmacs_between, compare_showstp, compare_showstp_between, lab_ready, ours,
-    Run, Scenario, TIMER_TOLERANCE_CS,
+use common::compare::{
+    compare_showmacs, compare_showmacs_between, compare_showstp, compare_showstp_between, TIMER_TOLERANCE_CS,
 };
+use common::lab::{Topology, BRIEF_IPV6, NO_IPV6, TWO_BRIDGES};
+use common::namespace::lab_ready;
+use common::{assert_same, original, ours, Run, Scenario};
 use std::fmt::Write as _;
 
 /// Environment for each way ours is run: BRCTL_BACKEND unset, netlink, sysfs.
@@ -29,19 +42,6 @@ const BACKENDS: &[&[(&str, &str)]] = &[&[], &[("BRCTL_BACKEND", "netlink")], &[(
 
 /// The test hook that makes every netlink read of ours fail as if the kernel had no answer.
 const NO_NETLINK_READS: (&str, &str) = ("BRCTL_TEST_NETLINK_READS", "off");
-
-/// Shell that turns IPv6 off on every device created afterwards, so no device sends frames
-/// of its own (which bridges would learn at unpredictable moments).
-const NO_IPV6: &str = "if [ -d /proc/sys/net/ipv6/conf/default ]; then \
-     echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6; fi";
-
-/// Shell that makes IPv6 brief on every device created afterwards, once it is switched on:
-/// no router solicitations, no start delay, MLD reports 10 ms apart. Together with a short
-/// neighbour retransmit time (per device), a device then sends its few frames within some
-/// 0.1 s of getting IPv6 and stays silent.
-const BRIEF_IPV6: &str = "c=/proc/sys/net/ipv6/conf/default; \
-     echo 0 >$c/router_solicitations; echo 0 >$c/router_solicitation_delay; \
-     echo 10 >$c/mldv1_unsolicited_report_interval; echo 10 >$c/mldv2_unsolicited_report_interval";
 
 /// Shell recording the time origin of an STP timeline (the moment the bridges came up).
 const MARK_T0: &str = "date +%s%N >\"$T/t0\"";
@@ -150,9 +150,10 @@ impl Lab {
     }
 
     /// Runs the scenario and asserts that ours matches the original on every read. None when
-    /// the lab is unavailable (skip).
+    /// the lab or the proven original is unavailable (skip).
     fn check(self) -> Option<(Scenario, Run)> {
-        if !lab_ready(&self.scenario.name, true) {
+        original::require(&self.scenario.name)?;
+        if !lab_ready(&self.scenario.name) {
             return None;
         }
         let invocations = self.scenario.invocations();
@@ -202,7 +203,7 @@ impl Lab {
             let tolerance = TIMER_TOLERANCE_CS;
             let stdout_verdict = match pair.compare {
                 Compare::Exact if got.stdout == want.stdout || got.stdout == want_after.stdout => Ok(()),
-                Compare::Exact => Err(format!(
+                Compare::Exact => Err(anyhow::anyhow!(
                     "differs (- original, + ours):\n{}",
                     common::line_diff(&want.stdout_text(), &got.stdout_text())
                 )),
@@ -634,15 +635,13 @@ fn read_errors() {
 /// A live bridge with STP off (running gc timer), a disabled hairpin port, static and
 /// permanent FDB entries, and a down bridge without ports.
 fn fallback_setup(scenario: Scenario) -> Scenario {
-    scenario
-        .setup(NO_IPV6)
-        .bridge("br0", 0x01)
-        .bridge("br1", 0x02)
-        .veth("v0", 0x0a)
-        .veth("v1", 0x0b)
-        .veth("v2", 0x0c)
-        .enslave("v0", "br0")
-        .enslave("v1", "br0")
+    // The usual lab without v3, and v2 left free.
+    let lab = Topology {
+        veths: &[("v0", 0x0a), ("v1", 0x0b), ("v2", 0x0c)],
+        ports: &[("v0", "br0"), ("v1", "br0")],
+        ..TWO_BRIDGES
+    };
+    lab.apply(scenario.setup(NO_IPV6))
         .setup("ip link set v1 type bridge_slave hairpin on cost 77")
         .setup("bridge fdb add 02:aa:00:00:00:01 dev v0 master static; bridge fdb add 02:aa:00:00:00:02 dev v1 master")
         .setup("for dev in br0 v0 v1 v0p; do ip link set $dev up; done; sleep 0.5")
@@ -750,7 +749,7 @@ fn showstp_with(from: &str, to: &str) -> Vec<u8> {
 fn compare_showstp_tolerates_only_timers() {
     let sample = SHOWSTP_SAMPLE.as_bytes();
     let tolerance = TIMER_TOLERANCE_CS;
-    assert_eq!(compare_showstp(sample, sample, tolerance), Ok(()));
+    compare_showstp(sample, sample, tolerance).unwrap();
     // Running timers may move by up to 0.05 s, in either direction, across a width change.
     for (from, to) in [
         ("   1.43", "   1.38"),
@@ -760,7 +759,8 @@ fn compare_showstp_tolerates_only_timers() {
         ("   0.42", "   0.37"),
         ("tcn timer\t\t   0.00", "tcn timer\t\t   0.05"),
     ] {
-        assert_eq!(compare_showstp(sample, &showstp_with(from, to), tolerance), Ok(()), "{from:?} -> {to:?}");
+        compare_showstp(sample, &showstp_with(from, to), tolerance)
+            .unwrap_or_else(|err| panic!("{from:?} -> {to:?}: {err:#}"));
     }
     // More than that, or anything that is not a running timer, or a timer printed in another
     // format, is a difference.
@@ -799,7 +799,7 @@ fn showmacs_with(from: &str, to: &str) -> Vec<u8> {
 fn compare_showmacs_tolerates_only_ageing_and_equal_mac_order() {
     let sample = SHOWMACS_SAMPLE.as_bytes();
     let tolerance = TIMER_TOLERANCE_CS;
-    assert_eq!(compare_showmacs(sample, sample, tolerance), Ok(()));
+    compare_showmacs(sample, sample, tolerance).unwrap();
     let swapped = concat!(
         "port no\tmac addr\t\tis local?\tageing timer\n",
         "  1\t02:00:00:00:00:0a\tyes\t\t   0.00\n",
@@ -807,8 +807,8 @@ fn compare_showmacs_tolerates_only_ageing_and_equal_mac_order() {
         "  2\t02:00:00:00:01:0a\tno\t\t   1.17\n",
         "  1\t0a:00:00:00:00:01\tno\t\t   0.00\n",
     );
-    assert_eq!(compare_showmacs(sample, swapped.as_bytes(), tolerance), Ok(()));
-    assert_eq!(compare_showmacs(sample, &showmacs_with("   1.20", "   1.25"), tolerance), Ok(()));
+    compare_showmacs(sample, swapped.as_bytes(), tolerance).unwrap();
+    compare_showmacs(sample, &showmacs_with("   1.20", "   1.25"), tolerance).unwrap();
     for (from, to) in [
         ("   1.20", "   1.26"),
         ("yes\t\t   0.00", "yes\t\t   0.01"),
@@ -839,7 +839,7 @@ fn timers_between_two_original_readings() {
     // Anywhere in the range the two originals span, plus the tolerance.
     for ours in ["   1.60", "   1.43", "   1.20", "   1.15", "   1.65"] {
         let ours = showstp_with("   1.43", ours);
-        assert_eq!(compare_showstp_between(&before, &after, &ours, tolerance), Ok(()));
+        compare_showstp_between(&before, &after, &ours, tolerance).unwrap();
     }
     for ours in ["   1.14", "   1.66"] {
         let ours = showstp_with("   1.43", ours);
@@ -848,20 +848,20 @@ fn timers_between_two_original_readings() {
     // A state change between the two originals: ours must match one of them.
     let changed = showstp_with(" flags\t\t\t\n\n\n", " flags\t\t\tTOPOLOGY_CHANGE \n\n\n");
     let sample = SHOWSTP_SAMPLE.as_bytes();
-    assert_eq!(compare_showstp_between(sample, &changed, &changed, tolerance), Ok(()));
-    assert_eq!(compare_showstp_between(sample, &changed, sample, tolerance), Ok(()));
+    compare_showstp_between(sample, &changed, &changed, tolerance).unwrap();
+    compare_showstp_between(sample, &changed, sample, tolerance).unwrap();
     let other = showstp_with(" flags\t\t\t\n\n\n", " flags\t\t\tTOPOLOGY_CHANGE_DETECTED \n\n\n");
     assert!(compare_showstp_between(sample, &changed, &other, tolerance).is_err());
 
     let before = showmacs_with("   1.20", "   1.10");
     let after = showmacs_with("   1.20", "   1.90");
-    assert_eq!(compare_showmacs_between(&before, &after, &showmacs_with("   1.20", "   1.50"), tolerance), Ok(()));
+    compare_showmacs_between(&before, &after, &showmacs_with("   1.20", "   1.50"), tolerance).unwrap();
     assert!(compare_showmacs_between(&before, &after, &showmacs_with("   1.20", "   1.96"), tolerance).is_err());
     // An entry learned between the two originals.
     let learned = format!("{SHOWMACS_SAMPLE}  2\t0a:00:00:00:00:02\tno\t\t   0.00\n");
     let sample = SHOWMACS_SAMPLE.as_bytes();
-    assert_eq!(compare_showmacs_between(sample, learned.as_bytes(), learned.as_bytes(), tolerance), Ok(()));
-    assert_eq!(compare_showmacs_between(sample, learned.as_bytes(), sample, tolerance), Ok(()));
+    compare_showmacs_between(sample, learned.as_bytes(), learned.as_bytes(), tolerance).unwrap();
+    compare_showmacs_between(sample, learned.as_bytes(), sample, tolerance).unwrap();
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! brctl without CAP_NET_ADMIN: what a normal user sees.
 //!
 //! Inside the lab's namespace, single steps drop every capability with util-linux setpriv
-//! (tests/support/privilege.rs). The original and ours both run in the same namespace, step by
+//! (tests/common/privilege.rs). The original and ours both run in the same namespace, step by
 //! step, so every comparison is made on the same kernel state:
 //! * reads print the same as root's, for the original and for ours on every backend;
 //! * every write is refused, with the original's line first and at most one `hint:` line after
@@ -9,12 +9,23 @@
 //!   where the original says `Operation not supported` (D9);
 //! * lookups of missing or unfit devices need no privilege and keep the original's messages.
 
-mod common;
-#[path = "support/privilege.rs"]
-mod privilege;
+// The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
+// panic, index and run other programs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods
+)]
 
-use common::{lab_ready, original, ours, Outcome, Run, Scenario};
-use privilege::{nocaps_ready, Brctl, Privilege, Wrappers};
+mod common;
+
+use common::lab::TWO_BRIDGES;
+use common::namespace::lab_ready;
+use common::privilege::{nocaps_ready, Brctl, Privilege, Wrappers};
+use common::{original, ours, Outcome, Run, Scenario};
 use std::fmt::Write as _;
 
 /// The ways ours picks its reads: BRCTL_BACKEND unset, netlink, sysfs.
@@ -23,17 +34,9 @@ const BACKENDS: [Option<&str>; 3] = [None, Some("netlink"), Some("sysfs")];
 /// The lab: br0 (ports v0, v1, v1 in hairpin mode with path cost 250), br1 (port v2, STP on),
 /// br2 (no ports, up), v3 free. br0 and br1 are down, so none of their timers runs.
 fn lab(name: &str) -> Scenario {
-    Scenario::new(name)
-        .bridge("br0", 0x01)
-        .bridge("br1", 0x02)
+    TWO_BRIDGES
+        .scenario(name)
         .bridge("br2", 0x03)
-        .veth("v0", 0x0a)
-        .veth("v1", 0x0b)
-        .veth("v2", 0x0c)
-        .veth("v3", 0x0d)
-        .enslave("v0", "br0")
-        .enslave("v1", "br0")
-        .enslave("v2", "br1")
         .setup("ip link set v1 type bridge_slave hairpin on cost 250")
         .setup("ip link set br1 type bridge stp_state 1")
         .setup("ip link set br2 up")
@@ -68,8 +71,9 @@ struct Lab {
 }
 
 impl Lab {
+    /// After `ready`: the original is proven by then.
     fn new(scenario: Scenario) -> Lab {
-        let wrappers = Wrappers::new(&scenario.name, &original(), &ours());
+        let wrappers = Wrappers::new(&scenario.name, &original::proven(), &ours());
         Lab { scenario, wrappers, tags: Vec::new() }
     }
 
@@ -111,9 +115,10 @@ impl Lab {
     }
 }
 
-/// True when the lab, the original and setpriv are all there (else skip, or fail under CI).
+/// True when the proven original, the lab and setpriv are all there (else skip, or fail under
+/// CI).
 fn ready(test: &str) -> bool {
-    lab_ready(test, true) && nocaps_ready(test)
+    original::require(test).is_some() && lab_ready(test) && nocaps_ready(test)
 }
 
 /// Every difference between two outcomes, one `  ...` line each; empty when equal.

@@ -1,4 +1,4 @@
-//! Running brctl without CAP_NET_ADMIN inside the lab's namespaces (tests/common/mod.rs).
+//! Running brctl without CAP_NET_ADMIN inside the lab's namespaces (`lab`).
 //!
 //! The lab runs every scenario as root of a fresh user namespace, with every capability there.
 //! To see what a normal user sees, one command at a time drops all of them with util-linux
@@ -13,15 +13,14 @@
 //! stays `brctl` and the rest of the environment (BRCTL_BACKEND) passes through. One scenario
 //! can so run the original and ours, with and without capabilities, side by side.
 
-// Each test crate that includes this module uses only part of it.
-#![allow(dead_code)]
-
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
+
+use super::scratch::Scratch;
+use super::skip;
 
 /// setpriv's options that drop every capability: inheritable, bounding and ambient sets (the
 /// permitted and effective sets of the exec'd program follow from them).
@@ -107,35 +106,27 @@ pub fn setpriv_problem() -> Option<String> {
         .clone()
 }
 
-/// True when commands can be run without capabilities. Otherwise fails under CI=true (the
-/// lab's rule), or prints why the test is skipped and returns false.
+/// True when commands can be run without capabilities; otherwise skips the test
+/// (`skip::skip`: a failure under CI=true) and returns false.
 pub fn nocaps_ready(test: &str) -> bool {
     let Some(problem) = setpriv_problem() else {
         return true;
     };
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{test}: cannot drop capabilities: {problem}");
-    }
-    eprintln!("SKIPPED {test}: {problem}");
+    skip::skip(test, format!("cannot drop capabilities: {problem}"));
     false
 }
 
 /// The scratch directory with one `brctl` per (binary, privilege); removed on drop.
 pub struct Wrappers {
-    dir: PathBuf,
+    dir: Scratch,
 }
 
 impl Wrappers {
-    /// Builds the wrappers for `original` and `ours`. Panics when the files cannot be made or
-    /// setpriv is missing (check `nocaps_ready` first).
+    /// Builds the wrappers for `original` (from `original::require` or `original::proven`) and
+    /// `ours`. Panics when the files cannot be made or setpriv is missing (check `nocaps_ready`
+    /// first).
     pub fn new(label: &str, original: &Path, ours: &Path) -> Wrappers {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let serial = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let safe_label: String = label.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-        let dir = std::env::temp_dir().join(format!("brctl-priv-{}-{serial}-{safe_label}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap_or_else(|err| panic!("create {}: {err}", dir.display()));
-        let wrappers = Wrappers { dir };
+        let wrappers = Wrappers { dir: Scratch::new(label) };
         let setpriv = setpriv_path().expect("setpriv (check nocaps_ready first)");
         for (which, binary) in [(Brctl::Original, original), (Brctl::Ours, ours)] {
             let root_dir = wrappers.bin_dir(which, Privilege::Root);
@@ -167,18 +158,12 @@ impl Wrappers {
     }
 }
 
-impl Drop for Wrappers {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.dir);
-    }
-}
-
 /// sh that runs `brctl` from `bin_dir` under setpriv without any capability, with argv[0]
 /// `brctl` and the arguments untouched.
 fn nocaps_script(setpriv: &Path, bin_dir: &Path) -> String {
     format!(
         "#!/bin/sh\n\
-         # brctl without capabilities (tests/support/privilege.rs)\n\
+         # brctl without capabilities (tests/common/privilege.rs)\n\
          PATH={}:{}\n\
          export PATH\n\
          exec {} {} -- brctl \"$@\"\n",

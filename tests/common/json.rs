@@ -1,5 +1,5 @@
 //! Helpers for the tests of the options beyond the original's (`-j`, `-p`, `-n`, `-b`, `-f`,
-//! `-d`, issue #5): a small strict JSON parser (std only, no serde), parsers for the text output
+//! `-d`, issue #5): a small strict JSON parser (no serde), parsers for the text output
 //! of show, showstp and showmacs, and the expected JSON built from that text, so that every
 //! JSON field can be checked against the value the text shows.
 //!
@@ -8,11 +8,12 @@
 //! The text of a command becomes the list of paths and values its JSON must have, no more and
 //! no fewer.
 
-// Each test crate that includes this module uses only part of it.
-#![allow(dead_code)]
-
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+
+use anyhow::{anyhow, bail, Context};
+
+use super::compare::{centiseconds, SHOWSTP_TIMER_LABELS};
 
 // ---------------------------------------------------------------------------------------------
 // JSON
@@ -63,7 +64,7 @@ impl Json {
 /// Parses exactly one JSON document (RFC 8259), with whitespace around it and nothing else.
 /// Strict: no trailing commas, no leading zeros, no raw control characters in strings, no
 /// duplicate keys in an object.
-pub fn parse_json(text: &str) -> Result<Json, String> {
+pub fn parse_json(text: &str) -> anyhow::Result<Json> {
     let mut parser = Parser { bytes: text.as_bytes(), at: 0 };
     parser.skip_blanks();
     let value = parser.value(0)?;
@@ -80,10 +81,10 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    fn error(&self, what: &str) -> String {
+    fn error(&self, what: &str) -> anyhow::Error {
         let end = (self.at + 20).min(self.bytes.len());
         let near = String::from_utf8_lossy(&self.bytes[self.at.min(end)..end]);
-        format!("JSON: {what} at byte {} (near {near:?})", self.at)
+        anyhow!("JSON: {what} at byte {} (near {near:?})", self.at)
     }
 
     fn peek(&self) -> Option<u8> {
@@ -96,7 +97,7 @@ impl Parser<'_> {
         }
     }
 
-    fn expect(&mut self, byte: u8) -> Result<(), String> {
+    fn expect(&mut self, byte: u8) -> anyhow::Result<()> {
         if self.peek() == Some(byte) {
             self.at += 1;
             Ok(())
@@ -105,7 +106,7 @@ impl Parser<'_> {
         }
     }
 
-    fn literal(&mut self, word: &str, value: Json) -> Result<Json, String> {
+    fn literal(&mut self, word: &str, value: Json) -> anyhow::Result<Json> {
         if self.bytes[self.at..].starts_with(word.as_bytes()) {
             self.at += word.len();
             Ok(value)
@@ -114,7 +115,7 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Json, String> {
+    fn value(&mut self, depth: usize) -> anyhow::Result<Json> {
         if depth > 64 {
             return Err(self.error("nested too deeply"));
         }
@@ -131,7 +132,7 @@ impl Parser<'_> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Json, String> {
+    fn object(&mut self, depth: usize) -> anyhow::Result<Json> {
         self.expect(b'{')?;
         let mut fields: Vec<(String, Json)> = Vec::new();
         self.skip_blanks();
@@ -165,7 +166,7 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Json, String> {
+    fn array(&mut self, depth: usize) -> anyhow::Result<Json> {
         self.expect(b'[')?;
         let mut items = Vec::new();
         self.skip_blanks();
@@ -188,7 +189,7 @@ impl Parser<'_> {
         }
     }
 
-    fn string(&mut self) -> Result<String, String> {
+    fn string(&mut self) -> anyhow::Result<String> {
         self.expect(b'"')?;
         let mut bytes = Vec::new();
         loop {
@@ -228,7 +229,7 @@ impl Parser<'_> {
         String::from_utf8(bytes).map_err(|_| self.error("string is not UTF-8"))
     }
 
-    fn hex4(&mut self) -> Result<u32, String> {
+    fn hex4(&mut self) -> anyhow::Result<u32> {
         let digits = self.bytes.get(self.at..self.at + 4).ok_or_else(|| self.error("short \\u escape"))?;
         let text = std::str::from_utf8(digits).map_err(|_| self.error("bad \\u escape"))?;
         if !text.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -238,7 +239,7 @@ impl Parser<'_> {
         u32::from_str_radix(text, 16).map_err(|_| self.error("bad \\u escape"))
     }
 
-    fn unicode_escape(&mut self) -> Result<char, String> {
+    fn unicode_escape(&mut self) -> anyhow::Result<char> {
         let first = self.hex4()?;
         let code = if (0xd800..0xdc00).contains(&first) {
             if !self.bytes[self.at..].starts_with(b"\\u") {
@@ -256,7 +257,7 @@ impl Parser<'_> {
         char::from_u32(code).ok_or_else(|| self.error("escape is not a character"))
     }
 
-    fn number(&mut self) -> Result<Json, String> {
+    fn number(&mut self) -> anyhow::Result<Json> {
         let start = self.at;
         let digits = |parser: &mut Parser| {
             let from = parser.at;
@@ -290,25 +291,6 @@ impl Parser<'_> {
         }
         Ok(Json::Number(String::from_utf8_lossy(&self.bytes[start..self.at]).into_owned()))
     }
-}
-
-/// Parses a seconds value with at most two decimals (`12`, `0.5`, `-3.25`, `242.34`) into
-/// centiseconds, exactly (no floating point).
-pub fn centiseconds(text: &str) -> Option<i64> {
-    let (negative, text) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || fraction.len() > 2 {
-        return None;
-    }
-    if !fraction.bytes().all(|b| b.is_ascii_digit()) || (text.contains('.') && fraction.is_empty()) {
-        return None;
-    }
-    let hundredths: i64 = format!("{fraction:0<2}").parse().ok()?;
-    let value = whole.parse::<i64>().ok()? * 100 + hundredths;
-    Some(if negative { -value } else { value })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -462,7 +444,7 @@ fn problems(actual: &[(String, Leaf)], expected: &Expected, tolerance_cs: i64, t
 /// A timer read by the JSON run lies between its readings by the two text runs, however long
 /// each run takes: `timer_between` says how. When only one neighbour has the JSON's shape (an
 /// entry came or went in between), its timers must be within `tolerance_cs` of the JSON's.
-pub fn check_between(json: &Json, before: &Expected, after: &Expected, tolerance_cs: i64) -> Result<(), String> {
+pub fn check_between(json: &Json, before: &Expected, after: &Expected, tolerance_cs: i64) -> anyhow::Result<()> {
     let actual = flatten(json);
     let shape_before = problems(&actual, before, tolerance_cs, false);
     let shape_after = problems(&actual, after, tolerance_cs, false);
@@ -475,7 +457,7 @@ pub fn check_between(json: &Json, before: &Expected, after: &Expected, tolerance
         for problem in &shape_after {
             let _ = writeln!(report, "  {problem}");
         }
-        return Err(report);
+        return Err(anyhow!(report));
     }
     let timer = |expected: &Expected, path: &str| {
         expected.fields.iter().find(|(p, _)| p == path).and_then(|(_, want)| match want {
@@ -502,15 +484,15 @@ pub fn check_between(json: &Json, before: &Expected, after: &Expected, tolerance
     if report.is_empty() {
         Ok(())
     } else {
-        Err(format!("timers out of place:\n{report}"))
+        Err(anyhow!("timers out of place:\n{report}"))
     }
 }
 
-fn timer_near(expected: i64, got: i64, tolerance_cs: i64) -> Result<(), String> {
+fn timer_near(expected: i64, got: i64, tolerance_cs: i64) -> anyhow::Result<()> {
     if (got - expected).abs() <= tolerance_cs {
         Ok(())
     } else {
-        Err(format!("{got} cs, more than {tolerance_cs} cs from the text's {expected} cs"))
+        Err(anyhow!("{got} cs, more than {tolerance_cs} cs from the text's {expected} cs"))
     }
 }
 
@@ -522,7 +504,7 @@ fn timer_near(expected: i64, got: i64, tolerance_cs: i64) -> Result<(), String> 
 /// further from where the timer runs to), it restarted either before the JSON run or after
 /// it. A timer restarts at most every hello time (1 s or more), so not twice within the
 /// sandwich.
-pub fn timer_between(path: &str, before: i64, got: i64, after: i64, tolerance_cs: i64) -> Result<(), String> {
+pub fn timer_between(path: &str, before: i64, got: i64, after: i64, tolerance_cs: i64) -> anyhow::Result<()> {
     let counts_up = path.ends_with("ageing_timer");
     let (low, high) = if counts_up { (before, after) } else { (after, before) };
     let fits = if low <= high + tolerance_cs {
@@ -538,18 +520,18 @@ pub fn timer_between(path: &str, before: i64, got: i64, after: i64, tolerance_cs
         Ok(())
     } else {
         let direction = if counts_up { "counting up" } else { "counting down" };
-        Err(format!("{got} cs does not fit between {before} cs and {after} cs ({direction})"))
+        Err(anyhow!("{got} cs does not fit between {before} cs and {after} cs ({direction})"))
     }
 }
 
 /// Checks a document against one expectation, timers included (for outputs without running
 /// timers, or where one neighbour suffices).
-pub fn check_exact(json: &Json, expected: &Expected, tolerance_cs: i64) -> Result<(), String> {
+pub fn check_exact(json: &Json, expected: &Expected, tolerance_cs: i64) -> anyhow::Result<()> {
     let found = problems(&flatten(json), expected, tolerance_cs, true);
     if found.is_empty() {
         Ok(())
     } else {
-        Err(found.iter().map(|problem| format!("  {problem}\n")).collect())
+        Err(anyhow!(found.iter().map(|problem| format!("  {problem}\n")).collect::<String>()))
     }
 }
 
@@ -567,15 +549,15 @@ pub struct ShowRow {
 
 /// Parses `show`: the header, then one line per bridge (name, id, yes/no, first interface)
 /// and one line per further interface (seven tabs, then the name).
-pub fn parse_show(text: &str) -> Result<Vec<ShowRow>, String> {
+pub fn parse_show(text: &str) -> anyhow::Result<Vec<ShowRow>> {
     let mut lines = text.lines();
     if lines.next() != Some("bridge name\tbridge id\t\tSTP enabled\tinterfaces") {
-        return Err(format!("show: unexpected header in {text:?}"));
+        bail!("show: unexpected header in {text:?}");
     }
     let mut rows: Vec<ShowRow> = Vec::new();
     for line in lines {
         if let Some(interface) = line.strip_prefix("\t\t\t\t\t\t\t") {
-            let row = rows.last_mut().ok_or_else(|| format!("show: continuation before any bridge: {line:?}"))?;
+            let row = rows.last_mut().ok_or_else(|| anyhow!("show: continuation before any bridge: {line:?}"))?;
             row.interfaces.push(interface.to_string());
             continue;
         }
@@ -587,7 +569,7 @@ pub fn parse_show(text: &str) -> Result<Vec<ShowRow>, String> {
                 stp_enabled: stp.to_string(),
                 interfaces: rest.iter().map(|name| name.to_string()).collect(),
             }),
-            _ => return Err(format!("show: unexpected line {line:?}")),
+            _ => bail!("show: unexpected line {line:?}"),
         }
     }
     Ok(rows)
@@ -632,19 +614,8 @@ impl StpSection {
 /// The showstp labels whose values are printed as ids (strings in JSON).
 const STP_ID_LABELS: &[&str] = &["bridge id", "designated root", "designated bridge", "port id", "designated port"];
 
-/// The showstp labels whose values are running timers.
-pub const STP_TIMER_LABELS: &[&str] = &[
-    "hello timer",
-    "tcn timer",
-    "topology change timer",
-    "gc timer",
-    "message age timer",
-    "forward delay timer",
-    "hold timer",
-];
-
 /// Parses `showstp`: the bridge section, then the port sections.
-pub fn parse_showstp(text: &str) -> Result<(StpSection, Vec<StpSection>), String> {
+pub fn parse_showstp(text: &str) -> anyhow::Result<(StpSection, Vec<StpSection>)> {
     let mut sections: Vec<StpSection> = Vec::new();
     for line in text.lines() {
         if line.is_empty() {
@@ -658,27 +629,27 @@ pub fn parse_showstp(text: &str) -> Result<(StpSection, Vec<StpSection>), String
                 let (name, number) = line
                     .strip_suffix(')')
                     .and_then(|rest| rest.rsplit_once(" ("))
-                    .ok_or_else(|| format!("showstp: unexpected heading {line:?}"))?;
+                    .ok_or_else(|| anyhow!("showstp: unexpected heading {line:?}"))?;
                 StpSection { name: name.to_string(), port_no: Some(number.to_string()), fields: Vec::new() }
             };
             sections.push(section);
             continue;
         }
-        let section = sections.last_mut().ok_or_else(|| format!("showstp: field before the heading: {line:?}"))?;
+        let section = sections.last_mut().ok_or_else(|| anyhow!("showstp: field before the heading: {line:?}"))?;
         let fields: Vec<&str> = line.split('\t').map(str::trim).filter(|field| !field.is_empty()).collect();
         if fields.first() == Some(&"flags") {
             section.fields.push(("flags".to_string(), fields[1..].join(" ")));
             continue;
         }
         if !fields.len().is_multiple_of(2) {
-            return Err(format!("showstp: a label without a value in {line:?}"));
+            bail!("showstp: a label without a value in {line:?}");
         }
         for pair in fields.chunks(2) {
             section.fields.push((pair[0].to_string(), pair[1].to_string()));
         }
     }
     let mut sections = sections.into_iter();
-    let bridge = sections.next().ok_or("showstp: empty output")?;
+    let bridge = sections.next().context("showstp: empty output")?;
     Ok((bridge, sections.collect()))
 }
 
@@ -697,7 +668,7 @@ fn expect_stp_fields(expected: &mut Expected, prefix: &str, section: &StpSection
             // Handled by the caller: the key is `hairpin`, a bool.
         } else if STP_ID_LABELS.contains(&label.as_str()) || label == "state" {
             expected.exact(path, Leaf::String(value.clone()));
-        } else if STP_TIMER_LABELS.contains(&label.as_str()) {
+        } else if SHOWSTP_TIMER_LABELS.contains(&label.as_str()) {
             let cs = centiseconds(value).unwrap_or_else(|| panic!("showstp: timer {label} is {value:?}"));
             expected.push(path, Want::Timer(cs));
         } else {
@@ -741,10 +712,10 @@ pub struct MacRow {
 }
 
 /// Parses `showmacs`: the header, then `%3i\t<mac>\t<yes|no>\t\t<timer>` rows.
-pub fn parse_showmacs(text: &str) -> Result<Vec<MacRow>, String> {
+pub fn parse_showmacs(text: &str) -> anyhow::Result<Vec<MacRow>> {
     let mut lines = text.lines();
     if lines.next() != Some("port no\tmac addr\t\tis local?\tageing timer") {
-        return Err(format!("showmacs: unexpected header in {text:?}"));
+        bail!("showmacs: unexpected header in {text:?}");
     }
     lines
         .map(|line| {
@@ -756,7 +727,7 @@ pub fn parse_showmacs(text: &str) -> Result<Vec<MacRow>, String> {
                     is_local: local.to_string(),
                     ageing_timer: timer.to_string(),
                 }),
-                _ => Err(format!("showmacs: unexpected row {line:?}")),
+                _ => Err(anyhow!("showmacs: unexpected row {line:?}")),
             }
         })
         .collect()
@@ -815,32 +786,32 @@ pub const DETAILS_HEADER: [&str; 7] =
 /// Parses `showmacs -d`: an aligned table without borders. Each column starts where its
 /// header label starts, on every row (alignment is checked: the text between two columns is
 /// blank, and each cell starts at its column).
-pub fn parse_details(text: &str) -> Result<Vec<DetailsRow>, String> {
+pub fn parse_details(text: &str) -> anyhow::Result<Vec<DetailsRow>> {
     let mut lines = text.lines();
-    let header = lines.next().ok_or("showmacs -d: empty output")?;
+    let header = lines.next().context("showmacs -d: empty output")?;
     let mut starts = Vec::new();
     let mut from = 0;
     for label in DETAILS_HEADER {
-        let at = header[from..].find(label).ok_or_else(|| format!("showmacs -d: no {label:?} in {header:?}"))? + from;
+        let at = header[from..].find(label).ok_or_else(|| anyhow!("showmacs -d: no {label:?} in {header:?}"))? + from;
         starts.push(at);
         from = at + label.len();
     }
     if header[from..].trim() != "" || header[..starts[0]].trim() != "" {
-        return Err(format!("showmacs -d: unexpected header {header:?}"));
+        bail!("showmacs -d: unexpected header {header:?}");
     }
     lines
         .map(|line| {
-            let cell = |column: usize| -> Result<String, String> {
+            let cell = |column: usize| -> anyhow::Result<String> {
                 let start = starts[column].min(line.len());
                 let end = starts.get(column + 1).copied().unwrap_or(line.len()).min(line.len());
-                let raw = line.get(start..end).ok_or_else(|| format!("showmacs -d: row {line:?} is not ASCII"))?;
+                let raw = line.get(start..end).ok_or_else(|| anyhow!("showmacs -d: row {line:?} is not ASCII"))?;
                 if raw.starts_with(' ') && !raw.trim().is_empty() {
-                    return Err(format!("showmacs -d: column {} not aligned in {line:?}", DETAILS_HEADER[column]));
+                    bail!("showmacs -d: column {} not aligned in {line:?}", DETAILS_HEADER[column]);
                 }
                 Ok(raw.trim().to_string())
             };
             if line[..starts[0].min(line.len())].trim() != "" {
-                return Err(format!("showmacs -d: row {line:?} starts before the first column"));
+                bail!("showmacs -d: row {line:?} starts before the first column");
             }
             Ok(DetailsRow {
                 port_no: cell(0)?,
@@ -886,124 +857,4 @@ pub fn expect_details(rows: &[DetailsRow]) -> Expected {
         expected.words(&format!("{prefix}flags"), &flags);
     }
     expected
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_parser_accepts_json_and_refuses_what_is_not() {
-        let value = parse_json(" {\"a\": [1, -2.50, 3e2, true, false, null], \"b\": \"x\\u00e9\\n\\\"\", \"c\": {}} ")
-            .expect("valid");
-        assert_eq!(value.get("a").and_then(Json::as_array).map(<[Json]>::len), Some(6));
-        assert_eq!(value.get("b").and_then(Json::as_str), Some("x\u{e9}\n\""));
-        assert_eq!(value.keys(), ["a", "b", "c"]);
-        assert_eq!(parse_json("\"\\ud83d\\ude00\"").unwrap(), Json::String("\u{1f600}".into()));
-        for bad in ["", "[1,]", "{\"a\":1,}", "01", "1.", "[1] x", "{\"a\":1,\"a\":2}", "\"\t\"", "tru", "{a:1}", "-"] {
-            assert!(parse_json(bad).is_err(), "{bad:?} parsed");
-        }
-    }
-
-    #[test]
-    fn centiseconds_are_exact() {
-        assert_eq!(centiseconds("242.34"), Some(24234));
-        assert_eq!(centiseconds("0.5"), Some(50));
-        assert_eq!(centiseconds("-3.25"), Some(-325));
-        assert_eq!(centiseconds("12"), Some(1200));
-        for bad in ["", "1.", ".5", "1.234", "a", "1.2x"] {
-            assert_eq!(centiseconds(bad), None, "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn flattening_gives_paths_and_empty_containers() {
-        let value = parse_json("[{\"a\":[],\"b\":{\"c\":[\"x\",\"y\"]}}]").unwrap();
-        assert_eq!(
-            flatten(&value),
-            vec![
-                ("[0].a".to_string(), Leaf::EmptyArray),
-                ("[0].b.c[0]".to_string(), Leaf::String("x".into())),
-                ("[0].b.c[1]".to_string(), Leaf::String("y".into())),
-            ]
-        );
-    }
-
-    #[test]
-    fn text_outputs_parse() {
-        let show = "bridge name\tbridge id\t\tSTP enabled\tinterfaces\n\
-                    br0\t\t8000.020000000001\tyes\t\tv0\n\t\t\t\t\t\t\tv1\n\
-                    br1\t\t8000.000000000000\tno\t\t\n";
-        let rows = parse_show(show).unwrap();
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].interfaces, ["v0", "v1"]);
-        assert!(rows[1].interfaces.is_empty());
-        let stp = "br0\n bridge id\t\t8000.020000000001\n root port\t\t   0\t\t\tpath cost\t\t   0\n \
-                   flags\t\t\tTOPOLOGY_CHANGE \n\n\nv0 (1)\n port id\t\t8001\t\t\tstate\t\t     forwarding\n \
-                   flags\t\t\t\n hairpin mode\t\t   1\n\n";
-        let (bridge, ports) = parse_showstp(stp).unwrap();
-        assert_eq!(bridge.value("path cost"), Some("0"));
-        assert_eq!(bridge.value("flags"), Some("TOPOLOGY_CHANGE"));
-        assert_eq!(ports[0].port_no.as_deref(), Some("1"));
-        assert_eq!(ports[0].value("state"), Some("forwarding"));
-        assert_eq!(ports[0].value("flags"), Some(""));
-        let expected = expect_showstp(&bridge, &ports);
-        let json = parse_json(
-            "{\"bridge\":\"br0\",\"bridge_id\":\"8000.020000000001\",\"root_port\":0,\"path_cost\":0,\
-             \"flags\":[\"TOPOLOGY_CHANGE\"],\"ports\":[{\"interface\":\"v0\",\"port_no\":1,\"port_id\":\"8001\",\
-             \"state\":\"forwarding\",\"flags\":[],\"hairpin\":true}]}",
-        )
-        .unwrap();
-        check_exact(&json, &expected, 5).unwrap();
-        let details = " port no   mac addr            is local?   ageing timer   interface   vlan   flags\n \
-                       1         02:00:00:00:00:01   yes         0.00           v0                 permanent\n \
-                       300       02:aa:00:00:00:01   no          12.50          veth-long   10     learned,offloaded\n";
-        let rows = parse_details(details).unwrap();
-        assert_eq!((rows[0].vlan.as_str(), rows[0].flags.as_str()), ("", "permanent"));
-        assert_eq!((rows[1].port_no.as_str(), rows[1].vlan.as_str()), ("300", "10"));
-        let expected = expect_details(&rows);
-        assert!(expected.fields.contains(&("[1].flags[1]".to_string(), Want::Exact(Leaf::String("offloaded".into())))));
-        assert!(parse_details(" port no  mac addr\n").is_err());
-        let macs = "port no\tmac addr\t\tis local?\tageing timer\n  1\t02:00:00:00:00:01\tno\t\t   1.50\n";
-        assert_eq!(parse_showmacs(macs).unwrap()[0].ageing_timer, "1.50");
-    }
-
-    #[test]
-    fn timers_fit_between_their_neighbours_whatever_the_gap() {
-        // Counting down, no restart: anywhere between, slow runs or not.
-        assert!(timer_between("hold_timer", 1110, 1104, 1020, 5).is_ok());
-        assert!(timer_between("hold_timer", 1110, 1000, 1020, 5).is_err());
-        assert!(timer_between("hold_timer", 1110, 1120, 1020, 5).is_err());
-        // Counting down, restarted in between: before the JSON run or after it.
-        assert!(timer_between("message_age_timer", 1110, 1104, 1199, 5).is_ok());
-        assert!(timer_between("message_age_timer", 3, 1199, 1190, 5).is_ok());
-        assert!(timer_between("message_age_timer", 1110, 1150, 1199, 5).is_err());
-        // Counting up (FDB ageing), refreshed in between.
-        assert!(timer_between("[2].ageing_timer", 120, 130, 2, 5).is_ok());
-        assert!(timer_between("[2].ageing_timer", 120, 1, 2, 5).is_ok());
-        assert!(timer_between("[2].ageing_timer", 120, 60, 2, 5).is_err());
-        assert!(timer_between("[2].ageing_timer", 120, 125, 140, 5).is_ok());
-        assert!(timer_between("[2].ageing_timer", 120, 100, 140, 5).is_err());
-    }
-
-    #[test]
-    fn a_document_between_two_texts_may_take_timers_from_either() {
-        let text = |timer: i64| {
-            let mut expected = Expected::default();
-            expected.exact("a".into(), Leaf::String("x".into()));
-            expected.push("t".into(), Want::Timer(timer));
-            expected.push("u".into(), Want::Timer(500));
-            expected
-        };
-        let json = parse_json("{\"a\":\"x\",\"t\":0.01,\"u\":5.02}").unwrap();
-        // Counting down from 1.49 s to 0.03 s: 0.01 s is past the later reading.
-        check_between(&json, &text(149), &text(3), 5).unwrap();
-        assert!(check_between(&json, &text(149), &text(100), 5).is_err());
-        // Restarted after the JSON run (0.02 s, then back at 1.50 s).
-        check_between(&json, &text(2), &text(150), 5).unwrap();
-        let wrong = parse_json("{\"a\":\"y\",\"t\":0.01,\"u\":5.02}").unwrap();
-        assert!(check_between(&wrong, &text(3), &text(3), 5).is_err());
-        let extra = parse_json("{\"a\":\"x\",\"t\":0.01,\"u\":5.02,\"v\":1}").unwrap();
-        assert!(check_between(&extra, &text(3), &text(3), 5).is_err());
-    }
 }

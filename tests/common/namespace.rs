@@ -1,25 +1,64 @@
-//! Free-form shell scripts in a throwaway network namespace, for tests that the step-by-step
-//! `Scenario` of tests/common/mod.rs cannot express: pipes, redirections to /dev/full,
-//! background processes, a /sys without sysfs, hundreds of commands in one namespace.
+//! Throwaway namespaces: whether they can be made here (`lab_ready`), and free-form shell
+//! scripts in them, for tests that the step-by-step `Scenario` of `lab` cannot express: pipes,
+//! redirections to /dev/full, background processes, a /sys without sysfs, hundreds of commands
+//! in one namespace.
 //!
 //! Like the lab, the namespace is made by spawning `unshare -Urnm` with a generated script (a
 //! multi-threaded test process cannot unshare itself), so nothing here can touch the machine's
 //! own interfaces. The script gets `$W`, a scratch directory (a plain directory under the temp
 //! dir, seen the same from both sides) where it leaves whatever the test reads back; `brctl` on
-//! its PATH is ours (a symlink named `brctl`, so argv[0] is plain `brctl`) and
-//! `$ORIG` is the original. Requires `mod common;` in the including crate (skip policy).
-
-// Each test crate that includes this module uses only part of it.
-#![allow(dead_code)]
+//! its PATH is ours (a symlink named `brctl`, so argv[0] is plain `brctl`). Scripts that compare
+//! with the original get its proven path from `original::require`, not from here.
 
 use std::ffi::OsStr;
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
-use crate::common::{self, Outcome};
+use super::lab::{self, Outcome};
+use super::scratch::Scratch;
+use super::skip;
+
+/// Why no namespace with sysfs, a bridge and a veth can be made here, or None when it can.
+/// Probed once per test process.
+pub fn namespace_problem() -> Option<String> {
+    static PROBLEM: OnceLock<Option<String>> = OnceLock::new();
+    PROBLEM
+        .get_or_init(|| {
+            // Through `timeout`, like the scenarios, so a missing `timeout` is found here too.
+            let probe = Command::new("timeout")
+                .args(["30", "unshare", "-Urnm", "sh", "-c"])
+                .arg(
+                    "mount -t sysfs sysfs /sys && ip link add labprobe type bridge \
+                     && test -d /sys/class/net/labprobe/bridge \
+                     && ip link add labv type veth peer name labvp",
+                )
+                .output();
+            match probe {
+                Err(err) => Some(format!("cannot spawn timeout/unshare: {err}")),
+                Ok(out) if !out.status.success() => Some(format!(
+                    "cannot create a network namespace with sysfs, bridge and veth (unshare -Urnm, {}): {}",
+                    out.status,
+                    String::from_utf8_lossy(&out.stderr).trim()
+                )),
+                Ok(_) => None,
+            }
+        })
+        .clone()
+}
+
+/// True when throwaway namespaces can be made here; otherwise skips the test (`skip::skip`:
+/// a failure under CI=true) and returns false.
+pub fn lab_ready(test: &str) -> bool {
+    match namespace_problem() {
+        None => true,
+        Some(problem) => {
+            skip::skip(test, problem);
+            false
+        }
+    }
+}
 
 /// What /sys is in the namespace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,32 +69,9 @@ pub enum Sys {
     Hidden,
 }
 
-/// A unique scratch directory under the system temp dir, removed on drop.
-pub struct TempDir {
-    pub path: PathBuf,
-}
-
-impl TempDir {
-    pub fn new(label: &str) -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let serial = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let safe: String = label.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-        let path = std::env::temp_dir().join(format!("brctl-ns-{}-{serial}-{safe}", std::process::id()));
-        let _ = fs::remove_dir_all(&path);
-        fs::create_dir_all(&path).expect("create scratch dir");
-        TempDir { path }
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
-    }
-}
-
 /// What a namespace script left behind.
 pub struct NsOutput {
-    pub work: TempDir,
+    pub work: Scratch,
     pub status: ExitStatus,
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
@@ -96,7 +112,7 @@ impl NsOutput {
 }
 
 /// Runs `body` as root of a fresh user, network and mount namespace, after the prelude
-/// (sysfs or a hiding tmpfs on /sys, PATH with our `brctl`, `$W`, `$ORIG`). Returns None when
+/// (sysfs or a hiding tmpfs on /sys, PATH with our `brctl`, `$W`). Returns None when
 /// the lab cannot run here (the test is skipped; under CI=true it fails instead). Panics if the
 /// script does not exit 0 or runs longer than `timeout_secs`.
 pub fn run(label: &str, sys: Sys, body: &str, timeout_secs: u32) -> Option<NsOutput> {
@@ -105,24 +121,26 @@ pub fn run(label: &str, sys: Sys, body: &str, timeout_secs: u32) -> Option<NsOut
 
 /// `run` with a script that may hold any bytes (arguments that are not UTF-8).
 pub fn run_bytes(label: &str, sys: Sys, body: &[u8], timeout_secs: u32) -> Option<NsOutput> {
-    if !common::lab_ready(label, false) {
+    if !lab_ready(label) {
         return None;
     }
-    let work = TempDir::new(label);
+    let work = Scratch::new(label);
     let bin = work.path.join(".bin");
     fs::create_dir(&bin).expect("create bin dir");
-    std::os::unix::fs::symlink(common::ours(), bin.join("brctl")).expect("symlink brctl");
+    std::os::unix::fs::symlink(lab::ours(), bin.join("brctl")).expect("symlink brctl");
 
     let mut script = Vec::new();
+    // A private /run: brctl's change lock (and ip netns) must not touch the machine's.
+    script.extend_from_slice(b"mount -t tmpfs tmpfs /run || exit 90\n");
     script.extend_from_slice(match sys {
         Sys::Sysfs => b"mount -t sysfs sysfs /sys || exit 90\n".as_slice(),
         Sys::Hidden => b"mount -t tmpfs none /sys || exit 90\ntest ! -e /sys/class/net || exit 90\n".as_slice(),
     });
     script.extend_from_slice(b"PATH=");
-    script.extend_from_slice(&common::shell_quote(bin.as_os_str().as_bytes()));
+    script.extend_from_slice(&lab::shell_quote(bin.as_os_str().as_bytes()));
     script.extend_from_slice(b":/usr/sbin:/usr/bin:/sbin:/bin\nexport PATH\nunset POSIXLY_CORRECT\nW=");
-    script.extend_from_slice(&common::shell_quote(work.path.as_os_str().as_bytes()));
-    script.extend_from_slice(format!("\nORIG={}\n", common::ORIGINAL).as_bytes());
+    script.extend_from_slice(&lab::shell_quote(work.path.as_os_str().as_bytes()));
+    script.push(b'\n');
     script.extend_from_slice(STATE_FUNCTION.as_bytes());
     script.extend_from_slice(body);
     script.extend_from_slice(b"\nexit 0\n");
@@ -155,13 +173,13 @@ pub fn brctl_line(tag: &str, env: &[(&str, &str)], args: &[&[u8]]) -> Vec<u8> {
     for (key, value) in env {
         line.extend_from_slice(key.as_bytes());
         line.push(b'=');
-        line.extend_from_slice(&common::shell_quote(value.as_bytes()));
+        line.extend_from_slice(&lab::shell_quote(value.as_bytes()));
         line.push(b' ');
     }
     line.extend_from_slice(b"brctl");
     for arg in args {
         line.push(b' ');
-        line.extend_from_slice(&common::shell_quote(arg));
+        line.extend_from_slice(&lab::shell_quote(arg));
     }
     line.extend_from_slice(
         format!(" >\"$W/{tag}.out\" 2>\"$W/{tag}.err\" </dev/null; echo $? >\"$W/{tag}.rc\"\n").as_bytes(),
@@ -198,8 +216,3 @@ ns_state() {
   grep -r . /sys/class/net/*/bridge/ /sys/class/net/*/brport/ 2>/dev/null | grep -v '_timer:'
 }
 "#;
-
-/// Where the original brctl is, for scripts that compare.
-pub fn original_exists() -> bool {
-    Path::new(common::ORIGINAL).exists()
-}

@@ -1,11 +1,8 @@
-//! A tiny deterministic pseudo-random generator for bounded random tests (no crates).
+//! A tiny deterministic pseudo-random generator for the bounded random tests (no crates).
 //!
 //! xorshift64* seeded through splitmix64, so nearby seeds give unrelated streams. The seed comes
 //! from `BRCTL_PROPTEST_SEED` (decimal or `0x` hex) or a fixed default, and tests print it when
 //! they fail, so any failure can be replayed exactly.
-
-// Each test crate that includes this module uses only part of it.
-#![allow(dead_code)]
 
 /// The environment variable that overrides a test's default seed.
 pub const SEED_VAR: &str = "BRCTL_PROPTEST_SEED";
@@ -19,7 +16,7 @@ pub fn seed_from_env(default: u64) -> u64 {
     }
 }
 
-fn parse_seed(text: &str) -> Option<u64> {
+pub fn parse_seed(text: &str) -> Option<u64> {
     match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
         Some(hex) => u64::from_str_radix(hex, 16).ok(),
         None => text.parse().ok(),
@@ -90,27 +87,5 @@ impl Rng {
             ticket -= weight;
         }
         unreachable!("ticket below the total weight")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn same_seed_same_stream_and_bounds_hold() {
-        let (mut a, mut b) = (Rng::new(7), Rng::new(7));
-        for _ in 0..1000 {
-            assert_eq!(a.next_u64(), b.next_u64());
-            assert!(a.below(3) < 3);
-            b.below(3);
-            let r = a.range(5, 9);
-            b.range(5, 9);
-            assert!((5..=9).contains(&r));
-        }
-        assert_ne!(Rng::new(1).next_u64(), Rng::new(2).next_u64());
-        assert_eq!(parse_seed("0x10"), Some(16));
-        assert_eq!(parse_seed("42"), Some(42));
-        assert_eq!(parse_seed("x"), None);
     }
 }
