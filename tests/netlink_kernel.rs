@@ -13,13 +13,15 @@
 // It runs `unshare` (through `timeout`) to get a namespace as a normal user.
 #![allow(clippy::disallowed_methods)]
 
+mod common;
+
 use std::ffi::OsString;
 use std::io::{Cursor, Write};
 use std::process::Command;
 
 use brctl::backend::netlink::NetlinkBackend;
-use brctl::backend::{Backend, BridgeSetting, PortSetting};
 use brctl::backend::Errno;
+use brctl::backend::{Backend, BridgeSetting, PortSetting};
 use brctl::values::IfName;
 use neli::consts::nl::NlmF;
 use neli::consts::rtnl::{Ifla, RtAddrFamily, RtaType, Rtm};
@@ -83,8 +85,15 @@ fn in_a_new_user_namespace() {
         .env(PARENT_NAMESPACE, parent)
         .output()
         .expect("spawn timeout/unshare");
-    // The copy's SKIPPED line, if any, goes on to our stderr.
-    let _ = std::io::stderr().write_all(&out.stderr);
+    // The copy's SKIPPED line, if any, goes on to our stderr, and counts in our summary at
+    // exit (the copy's own summary line is left out).
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let summary = common::skip::summary_line(1).unwrap_or_default();
+    let forwarded: String = stderr.split_inclusive('\n').filter(|line| line.trim_end() != summary).collect();
+    let _ = std::io::stderr().write_all(forwarded.as_bytes());
+    if forwarded.contains(&format!("SKIPPED {TEST}: ")) {
+        common::skip::count(TEST);
+    }
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success() && stdout.contains("test result: ok. 1 passed"),
@@ -99,10 +108,10 @@ fn network_namespace() -> std::io::Result<OsString> {
     Ok(std::fs::read_link("/proc/thread-self/ns/net")?.into_os_string())
 }
 
-/// What cannot be tested here: a failure under CI=true, a skip otherwise.
+/// What cannot be tested here: a failure under CI=true, a skip otherwise (the one skip rule,
+/// tests/common/skip.rs).
 fn unavailable(why: &str) {
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{TEST}: {why}");
-    let _ = writeln!(std::io::stderr(), "SKIPPED {TEST}: {why}");
+    common::skip::skip(TEST, why);
 }
 
 fn ifname(name: &str) -> IfName {
