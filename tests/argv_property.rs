@@ -614,7 +614,7 @@ fn as_os_args(args: &[Vec<u8>]) -> Vec<OsString> {
     std::iter::once(OsString::from("brctl")).chain(args.iter().map(|arg| OsString::from_vec(arg.clone()))).collect()
 }
 
-fn in_process(args: &[Vec<u8>]) -> Result<Outcome, String> {
+fn in_process(args: &[Vec<u8>]) -> anyhow::Result<Outcome> {
     let os_args = as_os_args(args);
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
@@ -627,7 +627,7 @@ fn in_process(args: &[Vec<u8>]) -> Result<Outcome, String> {
                 .cloned()
                 .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_default();
-            Err(format!("panicked: {why}"))
+            Err(anyhow::anyhow!("panicked: {why}"))
         }
     }
 }
@@ -694,7 +694,7 @@ fn argv_that_fail_parsing_never_panic_and_say_why() {
             kinds.push(expected.kind());
             let verdict = match in_process(&args) {
                 Ok(outcome) => check(&expected, &outcome, &help),
-                Err(why) => Some(why),
+                Err(why) => Some(format!("{why:#}")),
             };
             if let Some(why) = verdict {
                 failures.push(format!("{}: {why}", display(&args)));

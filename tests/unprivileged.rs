@@ -309,7 +309,7 @@ fn refusal_problems(outcome: &Outcome, first_line: &str) -> Option<String> {
 
 /// Runs each write by the original and by ours (every backend) without capabilities, and
 /// checks ours against the original's line (changed by `expected_line`) and the state.
-fn check_writes(name: &str, writes: &[&[&str]], expected_line: impl Fn(&str) -> Result<String, String>) {
+fn check_writes(name: &str, writes: &[&[&str]], expected_line: impl Fn(&str) -> anyhow::Result<String>) {
     if !ready(name) {
         return;
     }
@@ -363,7 +363,7 @@ fn writes_without_capabilities_are_refused_as_the_original_refuses_them() {
         if line.ends_with(": Operation not permitted") {
             Ok(line.to_string())
         } else {
-            Err(format!("the original's refusal is not `Operation not permitted`: {line:?}"))
+            Err(anyhow::anyhow!("the original's refusal is not `Operation not permitted`: {line:?}"))
         }
     });
 }
@@ -373,7 +373,7 @@ fn hairpin_on_a_port_without_capabilities_is_not_permitted() {
     check_writes("hairpin_on_a_port_without_capabilities_is_not_permitted", HAIRPIN_ON_PORTS, |line| {
         match line.strip_suffix(": Operation not supported") {
             Some(head) => Ok(format!("{head}: Operation not permitted")),
-            None => Err(format!("the original's refusal is not `Operation not supported` (D9): {line:?}")),
+            None => Err(anyhow::anyhow!("the original's refusal is not `Operation not supported` (D9): {line:?}")),
         }
     });
 }
@@ -392,7 +392,7 @@ fn out_of_range_port_priority_without_capabilities_is_not_permitted() {
         if line.ends_with(": Operation not permitted") {
             Ok(line.to_string())
         } else {
-            Err(format!("the original's refusal is not `Operation not permitted`: {line:?}"))
+            Err(anyhow::anyhow!("the original's refusal is not `Operation not permitted`: {line:?}"))
         }
     });
 }
