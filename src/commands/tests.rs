@@ -11,8 +11,8 @@ use std::num::NonZeroU16;
 
 use super::fake::{Change, FakeKernel};
 use super::{Command, OutputStyle};
-use crate::backend::{BridgeSetting, PortSetting};
 use crate::backend::Errno;
+use crate::backend::{BridgeSetting, PortSetting};
 use crate::error::Error;
 use crate::model::{BridgeInfo, FdbEntry, FdbFlags, Link, PortInfo};
 use crate::values::{IfName, OnOff};
@@ -681,6 +681,23 @@ fn show_lists_every_bridge_with_its_ports() {
     assert_eq!(text(&outcome.out), format!("{SHOW_HEADER}{BR0_ROW}{BR1_ROW}{BR2_ROW}"));
     assert_eq!(text(&outcome.err), "");
     assert_eq!(kernel.changes, []);
+}
+
+#[test]
+fn show_leaves_bridges_out_of_the_port_lists() {
+    // A bridge can come back among the ports (an AF_BRIDGE dump may list a
+    // bridge itself, with its own index as master): it is no port of it.
+    let bridges = vec![bridge(2, "br0"), bridge(3, "br1")];
+    let ports = vec![
+        port(5, "v0", 2, 1),
+        Link { master: Some(2), ..bridge(2, "br0") },
+        Link { master: Some(2), ..bridge(3, "br1") },
+        device(8, "v3"),
+    ];
+    let views = super::show::bridge_views(bridges, ports);
+    let shown: Vec<(String, Vec<String>)> =
+        views.iter().map(|view| (text(&view.link.name), view.ports.iter().map(|p| text(&p.name)).collect())).collect();
+    assert_eq!(shown, [("br0".to_string(), vec!["v0".to_string()]), ("br1".to_string(), vec![])]);
 }
 
 #[test]
