@@ -32,6 +32,8 @@ const ABSTRACT_NAME: &[u8] = b"brctl/change-lock";
 pub const DEADLINE: Duration = Duration::from_secs(5);
 /// When a waiting run says whom it waits for.
 pub const NOTICE_AFTER: Duration = Duration::from_secs(1);
+/// How often a holder that cannot be waited on is looked at again.
+const POLL: Duration = Duration::from_millis(10);
 
 /// Who holds the turn, as far as can be told.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -91,10 +93,12 @@ impl ChangeLock {
     }
 
     /// Waits for the turn: `waiting` is called once, after `NOTICE_AFTER`,
-    /// with the holder; after `DEADLINE` the holder is the error.
+    /// with the holder; after `DEADLINE` the holder is the error. The wait
+    /// sleeps in the kernel until the holder lets go (a blocking flock, or
+    /// a read on a connection to the holder's socket), so a waiter is not
+    /// left behind by others that happen to look at the right moment.
     pub fn take(&self, waiting: &mut dyn FnMut(&Holder)) -> Result<Turn, Holder> {
         let start = Instant::now();
-        let mut pause = Duration::from_millis(1);
         let mut noticed = false;
         loop {
             if let Some(turn) = self.try_take() {
@@ -108,8 +112,39 @@ impl ChangeLock {
                 noticed = true;
                 waiting(&self.holder());
             }
-            std::thread::sleep(pause.min(DEADLINE.saturating_sub(waited)));
-            pause = (pause * 2).min(Duration::from_millis(50));
+            let until = if noticed { DEADLINE } else { NOTICE_AFTER };
+            if let Some(turn) = self.wait(until.saturating_sub(waited)) {
+                return Ok(turn);
+            }
+        }
+    }
+
+    /// Sleeps until the holder lets go or `timeout` has passed; the turn
+    /// when the wait itself took it.
+    fn wait(&self, timeout: Duration) -> Option<Turn> {
+        let timeout = timeout.max(Duration::from_millis(1));
+        match self {
+            ChangeLock::File(file) => match lock_within(file, timeout) {
+                Ok(true) => file.try_clone().ok().map(Turn::File),
+                Ok(false) => None,
+                Err(_) => {
+                    std::thread::sleep(timeout.min(POLL));
+                    None
+                }
+            },
+            ChangeLock::Socket(name) => {
+                // The holder never accepts: the connection ends when its
+                // listening socket closes, that is when it lets go.
+                match UnixStream::connect_addr(name) {
+                    Ok(mut stream) => {
+                        let _ = stream.set_read_timeout(Some(timeout));
+                        let _ = stream.read(&mut [0u8; 1]);
+                    }
+                    // A name bound without listening (not brctl) is looked at again shortly.
+                    Err(_) => std::thread::sleep(timeout.min(POLL)),
+                }
+                None
+            }
         }
     }
 
@@ -170,6 +205,50 @@ fn lock_file() -> Option<File> {
         .ok()?;
     let meta = file.metadata().ok()?;
     (meta.is_file() && meta.uid() == me && meta.nlink() == 1).then_some(file)
+}
+
+/// Takes an exclusive flock on `file`, waiting at most `timeout`: a
+/// one-shot timer interrupts the blocking flock (EINTR). brctl has one
+/// thread, so the timer's signal can only land here.
+fn lock_within(file: &File, timeout: Duration) -> io::Result<bool> {
+    wake_on_alarm();
+    set_alarm(timeout);
+    let locked = file.lock();
+    set_alarm(Duration::ZERO);
+    match locked {
+        Ok(()) => Ok(true),
+        Err(err) if err.kind() == io::ErrorKind::Interrupted => Ok(false),
+        Err(err) => Err(err),
+    }
+}
+
+extern "C" fn on_alarm(_signal: libc::c_int) {}
+
+/// SIGALRM interrupts a blocking call instead of ending the process.
+fn wake_on_alarm() {
+    // SAFETY: the action is a zeroed sigaction with a handler that does
+    // nothing (async-signal-safe) and no SA_RESTART, so the interrupted call
+    // returns EINTR; the pointers are to live stack values.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = on_alarm as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(libc::SIGALRM, &action, std::ptr::null_mut());
+    }
+}
+
+/// Arms the one-shot real-time timer for `after` (zero disarms it).
+fn set_alarm(after: Duration) {
+    let value = libc::timeval {
+        tv_sec: libc::time_t::try_from(after.as_secs()).unwrap_or(libc::time_t::MAX),
+        tv_usec: libc::suseconds_t::from(after.subsec_micros()),
+    };
+    let timer = libc::itimerval { it_interval: libc::timeval { tv_sec: 0, tv_usec: 0 }, it_value: value };
+    // SAFETY: setitimer reads the timer from a live stack value and is
+    // given no place for the old one.
+    unsafe {
+        libc::setitimer(libc::ITIMER_REAL, &timer, std::ptr::null_mut());
+    }
 }
 
 /// The process holding a flock on the inode `ino`, from /proc/locks

@@ -6,8 +6,8 @@ use neli::rtnl::{Ifinfomsg, IfinfomsgBuilder, Rtattr, RtattrBuilder};
 use neli::types::{Buffer, RtBuffer};
 
 use super::uapi;
-use crate::backend::{BridgeSetting, PortSetting};
 use crate::backend::Errno;
+use crate::backend::{BridgeSetting, PortSetting};
 
 pub(super) fn attr<T: RtaType>(ty: T, payload: &[u8]) -> Result<Rtattr<T, Buffer>, Errno> {
     RtattrBuilder::default().rta_type(ty).rta_payload(Buffer::from(payload)).build().map_err(|_| Errno(libc::EIO))
