@@ -37,7 +37,7 @@ pub fn skip(label: &str, reason: impl Display) {
     if in_ci() {
         panic!("{test}: cannot run here, and CI=true does not allow a skip: {reason}");
     }
-    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {reason}");
+    say(&format!("SKIPPED {test}: {reason}\n"));
     count(&test);
 }
 
@@ -72,6 +72,12 @@ pub fn summary_line(count: usize) -> Option<String> {
     })
 }
 
+/// Writes `text` to the process's stderr in one piece (unbuffered, so a line built by several
+/// writes could be split by the harness's own output).
+fn say(text: &str) {
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
 extern "C" fn print_summary() {
     // At exit the test threads are done; try_lock all the same, so that exit never hangs.
     let count = match SKIPPED.try_lock() {
@@ -79,7 +85,7 @@ extern "C" fn print_summary() {
         Err(_) => return,
     };
     if let Some(line) = summary_line(count) {
-        let _ = writeln!(std::io::stderr(), "{line}");
+        say(&format!("{line}\n"));
     }
 }
 
@@ -92,7 +98,7 @@ fn register_summary() {
         // the lock is only tried).
         let status = unsafe { libc::atexit(print_summary) };
         if status != 0 {
-            let _ = writeln!(std::io::stderr(), "note: no skip summary at exit (atexit failed)");
+            say("note: no skip summary at exit (atexit failed)\n");
         }
     });
 }
