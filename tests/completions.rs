@@ -55,7 +55,6 @@ fn option_words() -> BTreeSet<String> {
     OPTIONS.iter().flat_map(|spec| [format!("-{}", spec.short as char), format!("--{}", spec.long)]).collect()
 }
 
-
 /// The words of the first `name='...'` assignment in `text`.
 fn quoted_list(text: &str, name: &str) -> BTreeSet<String> {
     let start = text.find(&format!("{name}='")).unwrap_or_else(|| panic!("no {name}='...' list"));
