@@ -12,7 +12,9 @@ fn bad_bridge_value(setting: BridgeSetting) -> &'static str {
         BridgeSetting::HelloTime => "bad hello timer value",
         BridgeSetting::MaxAge => "bad max age value",
         BridgeSetting::Priority => "bad priority",
-        BridgeSetting::Stp => "expect on/off for argument",
+        BridgeSetting::Stp | BridgeSetting::VlanFiltering => "expect on/off for argument",
+        BridgeSetting::VlanProtocol => "bad vlan protocol",
+        BridgeSetting::DefaultPvid => "bad default pvid",
     }
 }
 
@@ -25,6 +27,9 @@ fn bridge_failed(setting: BridgeSetting) -> &'static str {
         BridgeSetting::MaxAge => "set max age failed",
         BridgeSetting::Priority => "set bridge priority failed",
         BridgeSetting::Stp => "set stp status failed",
+        BridgeSetting::VlanFiltering => "set vlan filtering failed",
+        BridgeSetting::VlanProtocol => "set vlan protocol failed",
+        BridgeSetting::DefaultPvid => "set default pvid failed",
     }
 }
 

@@ -40,6 +40,51 @@ pub struct BridgeInfo {
     pub topology_change: bool,
     pub topology_change_detected: bool,
     pub priority: u16,
+    /// VLAN settings; None where the kernel has no VLAN filtering
+    /// (CONFIG_BRIDGE_VLAN_FILTERING off: no IFLA_BR_VLAN_* attributes, no
+    /// sysfs files).
+    pub vlan: Option<BridgeVlanInfo>,
+}
+
+/// A bridge's VLAN settings (IFLA_BR_VLAN_FILTERING, _PROTOCOL, _DEFAULT_PVID).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BridgeVlanInfo {
+    pub filtering: bool,
+    /// The ethertype: 0x8100 (802.1Q) or 0x88a8 (802.1ad).
+    pub protocol: u16,
+    /// 0 for none, else 1..=4094.
+    pub default_pvid: u16,
+}
+
+/// One VLAN or a range of them on a bridge or port, as the compressed dump
+/// gives them (`first == last` for a single VLAN).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VlanRange {
+    pub first: u16,
+    pub last: u16,
+    /// This VLAN is the port's PVID (only ever on a single VLAN).
+    pub pvid: bool,
+    /// Frames leave the port untagged.
+    pub untagged: bool,
+}
+
+/// The VLANs of one link (a bridge's own entry or one of its ports), in
+/// the kernel's order (ascending VLAN ids).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkVlans {
+    pub index: u32,
+    pub vlans: Vec<VlanRange>,
+}
+
+/// A VLAN change for `Backend::add_vlans` / `delete_vlans`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VlanChange {
+    pub first: u16,
+    pub last: u16,
+    pub pvid: bool,
+    pub untagged: bool,
+    /// The link is the bridge itself (BRIDGE_FLAGS_SELF), not a port.
+    pub on_bridge: bool,
 }
 
 /// Per-port bridge settings and STP state (IFLA_BRPORT_* or brport/*).

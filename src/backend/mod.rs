@@ -8,7 +8,7 @@ pub mod sysfs;
 
 pub use errno::Errno;
 
-use crate::model::{FdbEntry, Link};
+use crate::model::{FdbEntry, Link, LinkVlans, VlanChange};
 use crate::values::IfName;
 use netlink::NetlinkBackend;
 use sysfs::SysfsReader;
@@ -23,6 +23,12 @@ pub enum BridgeSetting {
     MaxAge,
     Priority,
     Stp,
+    /// 0 or 1 (IFLA_BR_VLAN_FILTERING, u8).
+    VlanFiltering,
+    /// The ethertype, 0x8100 or 0x88a8 (IFLA_BR_VLAN_PROTOCOL, u16 in network order).
+    VlanProtocol,
+    /// 0..=4094 (IFLA_BR_VLAN_DEFAULT_PVID, u16).
+    DefaultPvid,
 }
 
 /// A per-port setting brctl changes (one IFLA_BRPORT_* attribute); 0 or 1
@@ -59,6 +65,15 @@ pub trait Backend {
     fn may_change(&mut self) -> Result<(), Errno>;
     /// The forwarding database of `bridge` (entries whose master is it).
     fn fdb(&mut self, bridge: &Link) -> Result<Vec<FdbEntry>, Errno>;
+    /// The VLANs of `bridge` itself and of each of its ports (the
+    /// compressed AF_BRIDGE dump), links without VLANs included with none;
+    /// any order. EOPNOTSUPP where they cannot be read (the sysfs backend
+    /// has no per-port VLAN list).
+    fn vlans(&mut self, bridge: &Link) -> Result<Vec<LinkVlans>, Errno>;
+    /// Adds a VLAN or a range to link `index` (a port, or the bridge itself).
+    fn add_vlans(&mut self, index: u32, change: VlanChange) -> Result<(), Errno>;
+    /// Removes a VLAN or a range from link `index`.
+    fn delete_vlans(&mut self, index: u32, change: VlanChange) -> Result<(), Errno>;
 }
 
 /// A `BRCTL_BACKEND` value that names no backend.
@@ -243,5 +258,17 @@ impl Backend for Kernel {
 
     fn may_change(&mut self) -> Result<(), Errno> {
         self.netlink()?.may_change()
+    }
+
+    fn vlans(&mut self, bridge: &Link) -> Result<Vec<LinkVlans>, Errno> {
+        self.read(|nl| nl.vlans(bridge), |_| Err(Errno::EOPNOTSUPP))
+    }
+
+    fn add_vlans(&mut self, index: u32, change: VlanChange) -> Result<(), Errno> {
+        self.netlink()?.add_vlans(index, change)
+    }
+
+    fn delete_vlans(&mut self, index: u32, change: VlanChange) -> Result<(), Errno> {
+        self.netlink()?.delete_vlans(index, change)
     }
 }

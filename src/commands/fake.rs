@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::backend::{Backend, BridgeSetting, Errno, PortSetting};
-use crate::model::{FdbEntry, Link, PortInfo};
+use crate::model::{FdbEntry, Link, LinkVlans, PortInfo, VlanChange};
 use crate::values::IfName;
 
 /// One change a command asked the kernel for, with its arguments, recorded
@@ -19,12 +19,16 @@ pub enum Change {
     SetMaster { port: u32, master: u32 },
     SetBridge { bridge: u32, setting: BridgeSetting, value: u32 },
     SetPort { port: u32, setting: PortSetting, value: u32 },
+    AddVlans { index: u32, change: VlanChange },
+    DeleteVlans { index: u32, change: VlanChange },
 }
 
 #[derive(Default)]
 pub struct FakeKernel {
     pub links: Vec<Link>,
     pub fdb: Vec<FdbEntry>,
+    /// What `vlans` answers, for any bridge.
+    pub vlans: Vec<LinkVlans>,
     pub calls: BTreeMap<&'static str, usize>,
     /// Every change asked for, in order.
     pub changes: Vec<Change>,
@@ -164,5 +168,18 @@ impl Backend for FakeKernel {
     fn fdb(&mut self, _bridge: &Link) -> Result<Vec<FdbEntry>, Errno> {
         self.count("fdb")?;
         Ok(self.fdb.clone())
+    }
+
+    fn vlans(&mut self, _bridge: &Link) -> Result<Vec<LinkVlans>, Errno> {
+        self.count("vlans")?;
+        Ok(self.vlans.clone())
+    }
+
+    fn add_vlans(&mut self, index: u32, change: VlanChange) -> Result<(), Errno> {
+        self.change("add_vlans", Change::AddVlans { index, change })
+    }
+
+    fn delete_vlans(&mut self, index: u32, change: VlanChange) -> Result<(), Errno> {
+        self.change("delete_vlans", Change::DeleteVlans { index, change })
     }
 }

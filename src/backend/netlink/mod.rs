@@ -29,7 +29,7 @@ use neli::{Size, ToBytes};
 
 use super::{Backend, BridgeSetting, PortSetting};
 use crate::backend::Errno;
-use crate::model::{FdbEntry, Link};
+use crate::model::{FdbEntry, Link, LinkVlans, VlanChange};
 use crate::values::IfName;
 use decode::{decode_link, decode_neighbour, fdb_entry};
 use frame::{i32_at, io_errno, kernel_errno, split_message};
@@ -296,6 +296,18 @@ impl Backend for NetlinkBackend {
         // entries are kept, however many neighbours the dump carries.
         let decode = |payload: &[u8]| fdb_entry(&decode_neighbour(payload)?, bridge, &port_numbers);
         self.dump(Rtm::Getneigh, &body, Rtm::Newneigh, &decode)
+    }
+
+    fn vlans(&mut self, _bridge: &Link) -> Result<Vec<LinkVlans>, Errno> {
+        Err(Errno::EOPNOTSUPP)
+    }
+
+    fn add_vlans(&mut self, _index: u32, _change: VlanChange) -> Result<(), Errno> {
+        Err(Errno::EOPNOTSUPP)
+    }
+
+    fn delete_vlans(&mut self, _index: u32, _change: VlanChange) -> Result<(), Errno> {
+        Err(Errno::EOPNOTSUPP)
     }
 }
 

@@ -55,6 +55,10 @@ pub(super) fn bridge_setting_request(bridge: u32, setting: BridgeSetting, value:
         BridgeSetting::MaxAge => attr(uapi::IFLA_BR_MAX_AGE, &value.to_ne_bytes()),
         BridgeSetting::Priority => attr(uapi::IFLA_BR_PRIORITY, &narrow::<u16>(value)?.to_ne_bytes()),
         BridgeSetting::Stp => attr(uapi::IFLA_BR_STP_STATE, &value.to_ne_bytes()),
+        BridgeSetting::VlanFiltering => attr(uapi::IFLA_BR_VLAN_FILTERING, &[narrow::<u8>(value)?]),
+        // The ethertype goes in network byte order.
+        BridgeSetting::VlanProtocol => attr(uapi::IFLA_BR_VLAN_PROTOCOL, &narrow::<u16>(value)?.to_be_bytes()),
+        BridgeSetting::DefaultPvid => attr(uapi::IFLA_BR_VLAN_DEFAULT_PVID, &narrow::<u16>(value)?.to_ne_bytes()),
     }?;
     let linkinfo = nest(
         Ifla::from(uapi::IFLA_LINKINFO),

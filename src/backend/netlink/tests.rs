@@ -100,6 +100,7 @@ fn decodes_a_bridge() {
         topology_change: true,
         topology_change_detected: true,
         priority: 0x8000,
+        vlan: None,
     };
     assert_eq!(link.bridge.as_deref(), Some(&expected));
 }

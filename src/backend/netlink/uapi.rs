@@ -31,6 +31,8 @@ pub(super) const IFLA_BR_MAX_AGE: u16 = 3;
 pub(super) const IFLA_BR_AGEING_TIME: u16 = 4;
 pub(super) const IFLA_BR_STP_STATE: u16 = 5;
 pub(super) const IFLA_BR_PRIORITY: u16 = 6;
+pub(super) const IFLA_BR_VLAN_FILTERING: u16 = 7;
+pub(super) const IFLA_BR_VLAN_PROTOCOL: u16 = 8;
 pub(super) const IFLA_BR_ROOT_ID: u16 = 10;
 pub(super) const IFLA_BR_BRIDGE_ID: u16 = 11;
 pub(super) const IFLA_BR_ROOT_PORT: u16 = 12;
@@ -41,6 +43,7 @@ pub(super) const IFLA_BR_HELLO_TIMER: u16 = 16;
 pub(super) const IFLA_BR_TCN_TIMER: u16 = 17;
 pub(super) const IFLA_BR_TOPOLOGY_CHANGE_TIMER: u16 = 18;
 pub(super) const IFLA_BR_GC_TIMER: u16 = 19;
+pub(super) const IFLA_BR_VLAN_DEFAULT_PVID: u16 = 39;
 
 pub(super) const IFLA_BRPORT_STATE: u16 = 1;
 pub(super) const IFLA_BRPORT_PRIORITY: u16 = 2;

@@ -203,6 +203,7 @@ fn read_bridge(dir: &Path) -> BridgeInfo {
         topology_change: int_attr(dir, "topology_change") != 0,
         topology_change_detected: int_attr(dir, "topology_change_detected") != 0,
         priority: int_attr(dir, "priority") as u16,
+        vlan: None,
     }
 }
 

@@ -157,6 +157,7 @@ fn bridge_link_reads_every_bridge_file() {
             topology_change: true,
             topology_change_detected: false,
             priority: 32768,
+            vlan: None,
         })
     );
 }
