@@ -348,4 +348,10 @@ mod tests {
         assert_eq!(time("429496729.5e-1"), Ok(u32::MAX));
         assert_eq!(time("42949672e0"), Ok(4_294_967_200));
     }
+
+    #[test]
+    fn centiseconds_give_their_value() {
+        assert_eq!(Centisecs::parse(OsStr::new("2.5")).map(Centisecs::get), Ok(250));
+        assert_eq!(Centisecs::parse(OsStr::new("0.01")).map(Centisecs::get), Ok(1));
+    }
 }
