@@ -11,10 +11,18 @@ use std::os::unix::ffi::OsStrExt;
 use crate::commands::{self, Listing};
 
 /// The help text: the original's, byte for byte, then a blank line and
-/// the options we add (D10 in docs/compat.md).
+/// our commands under `extensions:`, then a blank line and the options we
+/// add under `options:` (D10 in docs/compat.md).
 pub fn write_help(out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"Usage: brctl [commands]\ncommands:\n")?;
     for spec in commands::listed(Listing::Original) {
+        writeln!(out, "\t{:<10}\t{}", spec.name, spec.synopsis())?;
+    }
+    let mut extensions = commands::listed(Listing::Extension).peekable();
+    if extensions.peek().is_some() {
+        out.write_all(b"\nextensions:\n")?;
+    }
+    for spec in extensions {
         writeln!(out, "\t{:<10}\t{}", spec.name, spec.synopsis())?;
     }
     out.write_all(b"\noptions:\n")?;
@@ -67,7 +75,7 @@ impl OptionSpec {
 pub const OPTIONS: &[OptionSpec] = &[
     OptionSpec { short: b'h', long: "help", argument: None, help: "print the help and exit", action: OptionAction::Help },
     OptionSpec { short: b'V', long: "version", argument: None, help: "print the version and exit", action: OptionAction::Version },
-    OptionSpec { short: b'j', long: "json", argument: None, help: "print show, showmacs and showstp as JSON", action: OptionAction::Json },
+    OptionSpec { short: b'j', long: "json", argument: None, help: "print show, showmacs, showstp and showvlans as JSON", action: OptionAction::Json },
     OptionSpec { short: b'p', long: "pretty", argument: None, help: "indent the JSON output", action: OptionAction::Pretty },
     OptionSpec { short: b'n', long: "netns", argument: Some("NAME"), help: "act in network namespace NAME (under /run/netns) or at a path", action: OptionAction::Netns },
     OptionSpec { short: b'b', long: "batch", argument: Some("FILE"), help: "run one command per line of FILE (- for stdin)", action: OptionAction::Batch },
@@ -250,13 +258,14 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("Usage: brctl [commands]\ncommands:\n\taddbr     \t<bridge>\t\tadd bridge\n"));
         assert!(text.contains("\tsetbridgeprio\t<bridge> <prio>\t\tset bridge priority\n"));
-        let (original, ours) = text.split_once("\n\n").unwrap();
+        let (original, rest) = text.split_once("\n\n").unwrap();
+        let ours = rest.split_once("\n\n").map_or(rest, |(_extensions, options)| options);
         assert!(original.ends_with("\tstp       \t<bridge> {on|off}\tturn stp on/off"));
         assert_eq!(original.lines().count(), 18);
         assert_eq!(
             ours,
             "options:\n\
-             \t-j, --json\t\tprint show, showmacs and showstp as JSON\n\
+             \t-j, --json\t\tprint show, showmacs, showstp and showvlans as JSON\n\
              \t-p, --pretty\t\tindent the JSON output\n\
              \t-n, --netns NAME\tact in network namespace NAME (under /run/netns) or at a path\n\
              \t-b, --batch FILE\trun one command per line of FILE (- for stdin)\n\
@@ -274,7 +283,7 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         for spec in commands::COMMANDS {
             let line = format!("\t{:<10}\t{}\n", spec.name, spec.synopsis());
-            assert_eq!(text.contains(&line), spec.listing == Listing::Original, "{}", spec.name);
+            assert_eq!(text.contains(&line), spec.listing != Listing::Hidden, "{}", spec.name);
             assert!(spec.usage().starts_with(&format!("Usage: brctl {} {}", spec.name, spec.args)));
         }
         for spec in OPTIONS.iter().filter(|spec| spec.ours()) {

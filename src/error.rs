@@ -2,7 +2,7 @@
 //! worded as the original brctl words it, and its exit code.
 
 use crate::backend::{BridgeSetting, Errno, PortSetting};
-use crate::values::{IfName, IfNameProblem, NumberProblem};
+use crate::values::{IfName, IfNameProblem, NumberProblem, VlanId, VlanIdsProblem};
 
 /// The original's "bad ... value" parse message for a bridge setting.
 fn bad_bridge_value(setting: BridgeSetting) -> &'static str {
@@ -196,6 +196,38 @@ pub enum Error {
     BadBackend {
         value: Vec<u8>,
     },
+    /// A VLAN id or range that is not 1..=4094 ascending.
+    BadVlanIds {
+        arg: Vec<u8>,
+        problem: VlanIdsProblem,
+    },
+    /// `pvid` given with a range of VLANs.
+    PvidWithRange {
+        arg: Vec<u8>,
+    },
+    /// An addvlan word other than `pvid` and `untagged`.
+    BadVlanFlag {
+        arg: Vec<u8>,
+    },
+    /// Not 802.1Q or 802.1ad.
+    BadVlanProtocol {
+        arg: Vec<u8>,
+    },
+    /// A default PVID that is not an integer in 0..=4094.
+    BadDefaultPvid {
+        arg: Vec<u8>,
+        problem: NumberProblem,
+    },
+    /// The kernel refused to add (or delete) VLANs.
+    Vlan {
+        delete: bool,
+        errno: Errno,
+    },
+    /// The VLANs of a bridge's ports could not be read (the name as the kernel gave it).
+    ReadVlans {
+        name: Vec<u8>,
+        errno: Errno,
+    },
     /// Another process held the change lock past the deadline.
     ChangeLock {
         holder: String,
@@ -317,6 +349,25 @@ impl Error {
                 None => text(format!("write error: {err}")),
             },
             Error::AlreadyReported | Error::NoCommand => Vec::new(),
+            Error::BadVlanIds { arg, problem } => {
+                let why = match problem {
+                    VlanIdsProblem::Id(problem) => range_rule(*problem, VlanId::MIN, VlanId::MAX),
+                    VlanIdsProblem::Reversed => b"the first vlan id is above the last".to_vec(),
+                };
+                join(&[b"bad vlan id ", &shown(arg), b": ", &why])
+            }
+            Error::PvidWithRange { arg } => join(&[b"pvid needs a single vlan id, not the range ", &shown(arg)]),
+            Error::BadVlanFlag { arg } => join(&[b"bad vlan flag ", &shown(arg), b": use pvid or untagged"]),
+            Error::BadVlanProtocol { arg } => join(&[b"bad vlan protocol ", &shown(arg), b": use 802.1Q or 802.1ad"]),
+            Error::BadDefaultPvid { arg, problem } => {
+                join(&[b"bad default pvid ", &shown(arg), b": ", &range_rule(*problem, 0, VlanId::MAX)])
+            }
+            Error::Vlan { delete, errno } => {
+                text(format!("{} vlan failed: {errno}", if *delete { "delete" } else { "add" }))
+            }
+            Error::ReadVlans { name, errno } => {
+                join(&[b"can't read the vlans of bridge ", name, b": ", errno.text().as_bytes()])
+            }
             Error::ChangeLock { holder, seconds } => {
                 text(format!("change lock still held by {holder} after {seconds} seconds; nothing was changed"))
             }
@@ -349,7 +400,12 @@ impl Error {
             | Error::DeleteInterface { errno: e, .. }
             | Error::SetBridge { errno: e, .. }
             | Error::SetPort { errno: e, .. }
-            | Error::Hairpin { errno: e, .. } => *e,
+            | Error::Hairpin { errno: e, .. }
+            | Error::Vlan { errno: e, .. } => *e,
+            // The sysfs backend has no per-port VLAN list.
+            Error::ReadVlans { errno: Errno::EOPNOTSUPP, .. } => {
+                return Some("hint: the vlans of ports are read over netlink only, not with BRCTL_BACKEND=sysfs");
+            }
             _ => return None,
         };
         match errno {
@@ -376,6 +432,14 @@ pub fn shown(value: &[u8]) -> Vec<u8> {
     }
     text.push(b'\'');
     text
+}
+
+/// `integer_rule` for a field with its own range.
+fn range_rule(problem: NumberProblem, min: u16, max: u16) -> Vec<u8> {
+    match problem {
+        NumberProblem::OutOfRange => format!("allowed range is {min} to {max}").into_bytes(),
+        problem => integer_rule(problem, u64::from(max)).to_vec(),
+    }
 }
 
 fn integer_rule(problem: NumberProblem, max: u64) -> &'static [u8] {

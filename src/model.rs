@@ -56,6 +56,15 @@ pub struct BridgeVlanInfo {
     pub default_pvid: u16,
 }
 
+impl BridgeInfo {
+    /// The VLAN settings of a kernel with VLAN filtering. A kernel without
+    /// it may still report the filtering flag (always off), but never a
+    /// protocol: that is what tells them apart.
+    pub fn vlan_support(&self) -> Option<BridgeVlanInfo> {
+        self.vlan.filter(|vlan| vlan.protocol != 0)
+    }
+}
+
 /// One VLAN or a range of them on a bridge or port, as the compressed dump
 /// gives them (`first == last` for a single VLAN).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -220,6 +229,17 @@ pub struct BridgeView {
     pub link: Link,
     pub info: Box<BridgeInfo>,
     pub ports: Vec<Link>,
+}
+
+/// A bridge's VLANs as showvlans prints them: the bridge's own entry first,
+/// then its ports in port-number order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BridgeVlans {
+    pub bridge: Vec<u8>,
+    /// The kernel's defaults (off, 802.1Q, 1) where it has no VLAN filtering.
+    pub settings: BridgeVlanInfo,
+    /// Empty when filtering is off.
+    pub links: Vec<(Vec<u8>, Vec<VlanRange>)>,
 }
 
 #[cfg(test)]

@@ -209,6 +209,122 @@ pub type BridgePriority = Integer<u16>;
 /// accepts 1..=65535 and 0..=63, and says so itself).
 pub type PortInteger = Integer<u32>;
 
+/// A VLAN id: 1..=4094 (802.1Q reserves 0 and 4095), with the integer
+/// rules of D3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct VlanId(u16);
+
+impl VlanId {
+    pub const MIN: u16 = 1;
+    pub const MAX: u16 = 4094;
+
+    pub fn parse(arg: &OsStr) -> Result<VlanId, NumberProblem> {
+        let value = Integer::<u16>::parse(arg)?.get();
+        if !(Self::MIN..=Self::MAX).contains(&value) {
+            return Err(NumberProblem::OutOfRange);
+        }
+        Ok(VlanId(value))
+    }
+
+    pub fn get(self) -> u16 {
+        self.0
+    }
+}
+
+/// `<vid>` or `<vid>-<vid>`: one VLAN or an ascending range of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VlanIds {
+    first: VlanId,
+    last: VlanId,
+}
+
+/// Why VLAN ids were refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VlanIdsProblem {
+    /// One of the ids, and what is wrong with it.
+    Id(NumberProblem),
+    /// The range runs backwards (`10-5`).
+    Reversed,
+}
+
+impl VlanIds {
+    pub fn parse(arg: &OsStr) -> Result<VlanIds, VlanIdsProblem> {
+        let (first, last) = split_once(arg.as_bytes(), |&b| b == b'-');
+        let id = |text: &[u8]| VlanId::parse(OsStr::from_bytes(text)).map_err(VlanIdsProblem::Id);
+        let first = id(first)?;
+        let last = match last {
+            Some(last) => id(last)?,
+            None => first,
+        };
+        if last < first {
+            return Err(VlanIdsProblem::Reversed);
+        }
+        Ok(VlanIds { first, last })
+    }
+
+    pub fn first(self) -> u16 {
+        self.first.get()
+    }
+
+    pub fn last(self) -> u16 {
+        self.last.get()
+    }
+
+    pub fn is_range(self) -> bool {
+        self.first != self.last
+    }
+}
+
+/// A default PVID: 0 (none) to 4094.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DefaultPvid(u16);
+
+impl DefaultPvid {
+    pub fn parse(arg: &OsStr) -> Result<DefaultPvid, NumberProblem> {
+        let value = Integer::<u16>::parse(arg)?.get();
+        if value > VlanId::MAX {
+            return Err(NumberProblem::OutOfRange);
+        }
+        Ok(DefaultPvid(value))
+    }
+
+    pub fn get(self) -> u16 {
+        self.0
+    }
+}
+
+/// The VLAN protocol by name, as `ip link` writes it: `802.1Q` (ethertype
+/// 0x8100) or `802.1ad` (0x88a8), in any case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VlanProtocol(u16);
+
+impl VlanProtocol {
+    pub const DOT1Q: u16 = 0x8100;
+    pub const DOT1AD: u16 = 0x88a8;
+
+    pub fn parse(arg: &OsStr) -> Option<VlanProtocol> {
+        match arg.as_bytes().to_ascii_lowercase().as_slice() {
+            b"802.1q" => Some(VlanProtocol(Self::DOT1Q)),
+            b"802.1ad" => Some(VlanProtocol(Self::DOT1AD)),
+            _ => None,
+        }
+    }
+
+    /// The ethertype.
+    pub fn get(self) -> u16 {
+        self.0
+    }
+
+    /// `802.1Q`, `802.1ad`, or the ethertype in hex for any other.
+    pub fn name(ethertype: u16) -> String {
+        match ethertype {
+            Self::DOT1Q => "802.1Q".to_string(),
+            Self::DOT1AD => "802.1ad".to_string(),
+            other => format!("{other:#06x}"),
+        }
+    }
+}
+
 /// `on`/`yes`/`1` or `off`/`no`/`0`, exactly, as the original accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OnOff(bool);
@@ -312,6 +428,43 @@ mod tests {
         for octal in ["08", "019", "0779"] {
             assert_eq!(uint(octal, 65535), Err(NumberProblem::OctalDigit), "{octal:?}");
         }
+    }
+
+    #[test]
+    fn vlan_ids_are_1_to_4094_alone_or_as_ascending_ranges() {
+        let ids = |s: &str| VlanIds::parse(OsStr::new(s)).map(|v| (v.first(), v.last(), v.is_range()));
+        assert_eq!(ids("1"), Ok((1, 1, false)));
+        assert_eq!(ids("4094"), Ok((4094, 4094, false)));
+        assert_eq!(ids("10-20"), Ok((10, 20, true)));
+        assert_eq!(ids("0x10-020"), Ok((16, 16, false)));
+        assert_eq!(ids("7-7"), Ok((7, 7, false)));
+        assert_eq!(ids("0"), Err(VlanIdsProblem::Id(NumberProblem::OutOfRange)));
+        assert_eq!(ids("4095"), Err(VlanIdsProblem::Id(NumberProblem::OutOfRange)));
+        assert_eq!(ids("1-4095"), Err(VlanIdsProblem::Id(NumberProblem::OutOfRange)));
+        assert_eq!(ids("99999"), Err(VlanIdsProblem::Id(NumberProblem::OutOfRange)));
+        assert_eq!(ids("10-5"), Err(VlanIdsProblem::Reversed));
+        for bad in ["", "-", "1-", "-1", "a", "1-2-3", "1 -2", "+1"] {
+            assert_eq!(ids(bad), Err(VlanIdsProblem::Id(NumberProblem::Malformed)), "{bad:?}");
+        }
+        assert_eq!(ids("09"), Err(VlanIdsProblem::Id(NumberProblem::OctalDigit)));
+    }
+
+    #[test]
+    fn default_pvids_and_protocols() {
+        let pvid = |s: &str| DefaultPvid::parse(OsStr::new(s)).map(DefaultPvid::get);
+        assert_eq!(pvid("0"), Ok(0));
+        assert_eq!(pvid("4094"), Ok(4094));
+        assert_eq!(pvid("4095"), Err(NumberProblem::OutOfRange));
+        assert_eq!(pvid("x"), Err(NumberProblem::Malformed));
+        let protocol = |s: &str| VlanProtocol::parse(OsStr::new(s)).map(VlanProtocol::get);
+        assert_eq!(protocol("802.1Q"), Some(0x8100));
+        assert_eq!(protocol("802.1q"), Some(0x8100));
+        assert_eq!(protocol("802.1AD"), Some(0x88a8));
+        assert_eq!(protocol("802.1"), None);
+        assert_eq!(protocol("0x8100"), None);
+        assert_eq!(VlanProtocol::name(0x8100), "802.1Q");
+        assert_eq!(VlanProtocol::name(0x88a8), "802.1ad");
+        assert_eq!(VlanProtocol::name(0x9100), "0x9100");
     }
 
     #[test]

@@ -59,5 +59,12 @@ pub fn find_bridge_for_setting(
 
 pub fn set(backend: &mut dyn Backend, name: &IfName, setting: BridgeSetting, value: u32) -> Result<(), Error> {
     let bridge = find_bridge_for_setting(backend, name, setting)?;
+    // A kernel without VLAN filtering ignores the protocol and the default
+    // PVID and would answer success; say what it cannot do instead.
+    let vlan_setting =
+        matches!(setting, BridgeSetting::VlanFiltering | BridgeSetting::VlanProtocol | BridgeSetting::DefaultPvid);
+    if vlan_setting && bridge.bridge.as_ref().and_then(|info| info.vlan_support()).is_none() {
+        return Err(Error::SetBridge { setting, errno: Errno::EOPNOTSUPP });
+    }
     backend.set_bridge(bridge.index, setting, value).map_err(|errno| Error::SetBridge { setting, errno })
 }

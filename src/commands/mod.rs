@@ -12,6 +12,7 @@ mod stp;
 mod table;
 #[cfg(test)]
 mod tests;
+mod vlan;
 
 use std::io::Write;
 
@@ -19,7 +20,7 @@ pub use table::{find, listed, resolve, CommandSpec, Listing, COMMANDS};
 
 use crate::backend::{Backend, BridgeSetting, Errno, PortSetting};
 use crate::error::Error;
-use crate::values::{IfName, OnOff};
+use crate::values::{IfName, OnOff, VlanIds};
 
 /// How read commands print: the original's text unless asked otherwise.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -62,6 +63,20 @@ pub enum Command {
         setting: PortSetting,
         value: u32,
     },
+    /// addvlan: VLANs onto a port or the bridge itself.
+    AddVlans {
+        bridge: IfName,
+        port: IfName,
+        vids: VlanIds,
+        pvid: bool,
+        untagged: bool,
+    },
+    DeleteVlans {
+        bridge: IfName,
+        port: IfName,
+        vids: VlanIds,
+    },
+    ShowVlans(Vec<IfName>),
     Show(Vec<IfName>),
     ShowMacs(IfName),
     ShowStp(IfName),
@@ -83,7 +98,14 @@ fn unless_not_permitted(backend: &mut dyn Backend, refusal: Error, failed: impl 
 impl Command {
     /// Whether the command changes anything in the kernel.
     pub fn writes(&self) -> bool {
-        !matches!(self, Command::Show(_) | Command::ShowMacs(_) | Command::ShowStp(_) | Command::SetGcInterval)
+        !matches!(
+            self,
+            Command::Show(_)
+                | Command::ShowMacs(_)
+                | Command::ShowStp(_)
+                | Command::ShowVlans(_)
+                | Command::SetGcInterval
+        )
     }
 
     /// Runs the command. Output goes to `out`; messages of a command that
@@ -103,6 +125,11 @@ impl Command {
             Command::DeleteInterfaces { bridge, devices } => port::delete_all(backend, &bridge, &devices),
             Command::Hairpin { bridge, port, on } => port::hairpin(backend, &bridge, &port, on.get()),
             Command::SetPort { bridge, port, setting, value } => port::set(backend, &bridge, &port, setting, value),
+            Command::AddVlans { bridge, port, vids, pvid, untagged } => {
+                vlan::add(backend, &bridge, &port, vids, pvid, untagged)
+            }
+            Command::DeleteVlans { bridge, port, vids } => vlan::delete(backend, &bridge, &port, vids),
+            Command::ShowVlans(bridges) => vlan::show(backend, &bridges, style, out, err),
             Command::Show(bridges) => show::show(backend, &bridges, style, out, err),
             Command::ShowMacs(bridge) => fdb::showmacs(backend, &bridge, style, out),
             Command::ShowStp(bridge) => stp::showstp(backend, &bridge, style, out),

@@ -9,13 +9,15 @@ use std::os::unix::ffi::OsStrExt;
 use super::Command;
 use crate::backend::{BridgeSetting, PortSetting};
 use crate::error::Error;
-use crate::values::{BridgePriority, Centisecs, IfName, OnOff, PortInteger};
+use crate::values::{BridgePriority, Centisecs, DefaultPvid, IfName, OnOff, PortInteger, VlanIds, VlanProtocol};
 
 /// Where a command is listed in the help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listing {
     /// The original's commands, listed byte for byte as it lists them.
     Original,
+    /// Ours, listed after the original's under `extensions:` (D10).
+    Extension,
     /// Accepted but not listed (setgcint, D7 in docs/compat.md).
     Hidden,
 }
@@ -36,6 +38,12 @@ enum Kind {
     ShowMacs,
     ShowStp,
     SetGcInterval,
+    VlanFiltering,
+    VlanProtocol,
+    DefaultPvid,
+    AddVlan,
+    DeleteVlan,
+    ShowVlans,
 }
 
 /// One brctl command.
@@ -54,6 +62,10 @@ pub struct CommandSpec {
 
 const fn spec(name: &'static str, args: &'static str, help: &'static str, min_args: usize, kind: Kind) -> CommandSpec {
     CommandSpec { name, args, help, min_args, listing: Listing::Original, kind }
+}
+
+const fn ours(name: &'static str, args: &'static str, help: &'static str, min_args: usize, kind: Kind) -> CommandSpec {
+    CommandSpec { name, args, help, min_args, listing: Listing::Extension, kind }
 }
 
 /// Every command: the original's in the order its help lists them, then
@@ -76,6 +88,12 @@ pub const COMMANDS: &[CommandSpec] = &[
     spec("showmacs", "<bridge>", "show a list of mac addrs", 1, Kind::ShowMacs),
     spec("showstp", "<bridge>", "show bridge stp info", 1, Kind::ShowStp),
     spec("stp", "<bridge> {on|off}", "turn stp on/off", 2, Kind::Stp),
+    ours("vlanfiltering", "<bridge> {on|off}", "turn vlan filtering on/off", 2, Kind::VlanFiltering),
+    ours("setvlanproto", "<bridge> {802.1Q|802.1ad}", "set vlan protocol", 2, Kind::VlanProtocol),
+    ours("setdefpvid", "<bridge> <vid>", "set default pvid", 2, Kind::DefaultPvid),
+    ours("addvlan", "<bridge> <port> <vid>[-<vid>] [pvid] [untagged]", "add vlans to a port", 3, Kind::AddVlan),
+    ours("delvlan", "<bridge> <port> <vid>[-<vid>]", "delete vlans from a port", 3, Kind::DeleteVlan),
+    ours("showvlans", "[ <bridge> ]", "show vlans of ports", 0, Kind::ShowVlans),
     CommandSpec {
         listing: Listing::Hidden,
         ..spec("setgcint", "<bridge> <time>", "set garbage collection interval", 0, Kind::SetGcInterval)
@@ -172,6 +190,42 @@ impl CommandSpec {
             (Kind::ShowMacs, [bridge, ..]) => Command::ShowMacs(name(bridge)?),
             (Kind::ShowStp, [bridge, ..]) => Command::ShowStp(name(bridge)?),
             (Kind::SetGcInterval, _) => Command::SetGcInterval,
+            (Kind::VlanFiltering, [bridge, word, ..]) => {
+                let bridge = name(bridge)?;
+                let on = on_off(word)?;
+                Command::SetBridge { bridge, setting: BridgeSetting::VlanFiltering, value: u32::from(on.get()) }
+            }
+            (Kind::VlanProtocol, [bridge, word, ..]) => {
+                let bridge = name(bridge)?;
+                let protocol = VlanProtocol::parse(word)
+                    .ok_or_else(|| Error::BadVlanProtocol { arg: word.as_bytes().to_vec() })?;
+                Command::SetBridge { bridge, setting: BridgeSetting::VlanProtocol, value: u32::from(protocol.get()) }
+            }
+            (Kind::DefaultPvid, [bridge, pvid, ..]) => {
+                let bridge = name(bridge)?;
+                let value = DefaultPvid::parse(pvid)
+                    .map_err(|problem| Error::BadDefaultPvid { arg: pvid.as_bytes().to_vec(), problem })?;
+                Command::SetBridge { bridge, setting: BridgeSetting::DefaultPvid, value: u32::from(value.get()) }
+            }
+            (Kind::AddVlan, [bridge, port, ids, words @ ..]) => {
+                let (bridge, port, vids) = (name(bridge)?, name(port)?, vlan_ids(ids)?);
+                let (mut pvid, mut untagged) = (false, false);
+                for word in words {
+                    match word.as_bytes() {
+                        b"pvid" if vids.is_range() => {
+                            return Err(Error::PvidWithRange { arg: ids.as_bytes().to_vec() })
+                        }
+                        b"pvid" => pvid = true,
+                        b"untagged" => untagged = true,
+                        _ => return Err(Error::BadVlanFlag { arg: word.as_bytes().to_vec() }),
+                    }
+                }
+                Command::AddVlans { bridge, port, vids, pvid, untagged }
+            }
+            (Kind::DeleteVlan, [bridge, port, ids, ..]) => {
+                Command::DeleteVlans { bridge: name(bridge)?, port: name(port)?, vids: vlan_ids(ids)? }
+            }
+            (Kind::ShowVlans, bridges) => Command::ShowVlans(names(bridges)?),
             _ => return Err(self.argument_count()),
         })
     }
@@ -183,6 +237,10 @@ fn name(arg: &OsString) -> Result<IfName, Error> {
 
 fn names(args: &[OsString]) -> Result<Vec<IfName>, Error> {
     args.iter().map(name).collect()
+}
+
+fn vlan_ids(arg: &OsString) -> Result<VlanIds, Error> {
+    VlanIds::parse(arg).map_err(|problem| Error::BadVlanIds { arg: arg.as_bytes().to_vec(), problem })
 }
 
 fn on_off(arg: &OsString) -> Result<OnOff, Error> {

@@ -18,11 +18,11 @@ pub enum Json {
 }
 
 impl Json {
-    fn text(bytes: &[u8]) -> Json {
+    pub fn text(bytes: &[u8]) -> Json {
         Json::String(String::from_utf8_lossy(bytes).into_owned())
     }
 
-    fn number(value: impl std::fmt::Display) -> Json {
+    pub fn number(value: impl std::fmt::Display) -> Json {
         Json::Number(value.to_string())
     }
 

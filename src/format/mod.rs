@@ -4,3 +4,4 @@
 pub mod compat;
 pub mod json;
 pub mod table;
+pub mod vlan;

@@ -469,7 +469,6 @@ pub fn assert_same_binaries(scenario: &Scenario, expected_bin: &Path, actual_bin
     }
 }
 
-/// Describes every difference between two runs; empty when they match.
 /// What ours prints where the original prints its help (D10 in docs/compat.md): the original's
 /// text byte for byte, then our own block (a blank line, `options:` ...). The expected outcome
 /// gets that block after each help text of the original's in its stdout, unless it is there
@@ -494,6 +493,7 @@ pub fn with_our_help(expected: &Outcome) -> Outcome {
     Outcome { stdout, ..expected.clone() }
 }
 
+/// Describes every difference between two runs; empty when they match.
 pub fn compare_runs(scenario: &Scenario, expected: &Run, actual: &Run) -> String {
     let mut report = String::new();
     for (index, invocation) in scenario.invocations().iter().enumerate() {

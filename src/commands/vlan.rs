@@ -1,0 +1,130 @@
+//! vlanfiltering, setvlanproto, setdefpvid (bridge settings, see bridge.rs)
+//! and addvlan, delvlan, showvlans: the VLANs of a bridge's ports.
+
+use std::io::Write;
+
+use crate::backend::{Backend, Errno};
+use crate::error::Error;
+use crate::format::{json, vlan as render};
+use crate::model::{BridgeView, BridgeVlanInfo, BridgeVlans, Link, VlanChange};
+use crate::values::{IfName, VlanIds, VlanProtocol};
+
+use super::show::{bridge_views, view_of};
+use super::{unless_not_permitted, OutputStyle};
+
+/// What a kernel without VLAN filtering has in effect: off, 802.1Q, PVID 1.
+const KERNEL_DEFAULTS: BridgeVlanInfo =
+    BridgeVlanInfo { filtering: false, protocol: VlanProtocol::DOT1Q, default_pvid: 1 };
+
+pub fn add(
+    backend: &mut dyn Backend,
+    bridge: &IfName,
+    port: &IfName,
+    vids: VlanIds,
+    pvid: bool,
+    untagged: bool,
+) -> Result<(), Error> {
+    let failed = |errno| Error::Vlan { delete: false, errno };
+    let (target, on_bridge) = target(backend, bridge, port, failed)?;
+    let change = VlanChange { first: vids.first(), last: vids.last(), pvid, untagged, on_bridge };
+    backend.add_vlans(target.index, change).map_err(failed)
+}
+
+pub fn delete(backend: &mut dyn Backend, bridge: &IfName, port: &IfName, vids: VlanIds) -> Result<(), Error> {
+    let failed = |errno| Error::Vlan { delete: true, errno };
+    let (target, on_bridge) = target(backend, bridge, port, failed)?;
+    let change = VlanChange { first: vids.first(), last: vids.last(), pvid: false, untagged: false, on_bridge };
+    backend.delete_vlans(target.index, change).map_err(failed)
+}
+
+/// The link whose VLANs change, and whether it is the bridge itself. A
+/// missing or wrong bridge is reported as the reads report it; a port of
+/// another bridge is refused (D4).
+fn target(
+    backend: &mut dyn Backend,
+    bridge: &IfName,
+    port: &IfName,
+    failed: impl Fn(Errno) -> Error,
+) -> Result<(Link, bool), Error> {
+    let bridge_link =
+        backend.link(bridge).map_err(&failed)?.ok_or_else(|| Error::NoSuchBridge { name: bridge.clone() })?;
+    if !bridge_link.is_bridge() {
+        return Err(Error::NotABridge { name: bridge.clone() });
+    }
+    // A kernel without VLAN filtering takes VLAN changes and does nothing.
+    if bridge_link.bridge.as_ref().and_then(|info| info.vlan_support()).is_none() {
+        return Err(failed(Errno::EOPNOTSUPP));
+    }
+    if port == bridge {
+        return Ok((bridge_link, true));
+    }
+    let port_link =
+        backend.link(port).map_err(&failed)?.ok_or_else(|| Error::NoSuchInterface { name: port.clone() })?;
+    if !port_link.is_port_of(bridge_link.index) {
+        let refusal = Error::NotAPort { device: port.clone(), bridge: bridge.clone() };
+        return Err(unless_not_permitted(backend, refusal, failed));
+    }
+    Ok((port_link, false))
+}
+
+/// showvlans: every bridge by name, or the named ones in the order given
+/// (a failing name is reported at once and the rest still shown, as show does).
+pub fn show(
+    backend: &mut dyn Backend,
+    names: &[IfName],
+    style: &OutputStyle,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Error> {
+    let mut shown = Vec::new();
+    let mut failed = false;
+    if names.is_empty() {
+        let bridges = backend.bridges().map_err(Error::ListBridges)?;
+        let ports = backend.bridge_ports().map_err(Error::ListBridges)?;
+        for view in bridge_views(bridges, ports) {
+            shown.push(vlans_of(backend, view)?);
+        }
+    } else {
+        for name in names {
+            match view_of(backend, name).and_then(|view| vlans_of(backend, view)) {
+                Ok(vlans) => shown.push(vlans),
+                Err(error) => {
+                    let mut line = error.message();
+                    line.push(b'\n');
+                    err.write_all(&line)?;
+                    failed = true;
+                }
+            }
+        }
+    }
+    if style.json {
+        json::write(out, &render::json(&shown), style.pretty)?;
+    } else {
+        render::write_text(out, &shown)?;
+    }
+    if failed {
+        Err(Error::AlreadyReported)
+    } else {
+        Ok(())
+    }
+}
+
+/// One bridge's VLANs: asked for only where filtering is on.
+fn vlans_of(backend: &mut dyn Backend, view: BridgeView) -> Result<BridgeVlans, Error> {
+    let settings = view.info.vlan_support().unwrap_or(KERNEL_DEFAULTS);
+    let bridge = view.link.name.clone();
+    if !settings.filtering {
+        return Ok(BridgeVlans { bridge, settings, links: Vec::new() });
+    }
+    let mut all = backend.vlans(&view.link).map_err(|errno| Error::ReadVlans { name: bridge.clone(), errno })?;
+    let mut ports = view.ports;
+    ports.sort_by_key(|port| port.port.as_ref().map_or(0, |p| p.port_no));
+    let mut links = Vec::with_capacity(ports.len() + 1);
+    for (index, link_name) in
+        std::iter::once((view.link.index, bridge.clone())).chain(ports.into_iter().map(|port| (port.index, port.name)))
+    {
+        let vlans = all.iter_mut().find(|entry| entry.index == index).map(|entry| std::mem::take(&mut entry.vlans));
+        links.push((link_name, vlans.unwrap_or_default()));
+    }
+    Ok(BridgeVlans { bridge, settings, links })
+}
