@@ -260,6 +260,10 @@ impl Backend for Kernel {
         self.netlink()?.may_change()
     }
 
+    /// From netlink only: sysfs has the bridge's VLAN settings (read with
+    /// the bridge) but no per-port VLAN list, so with `BRCTL_BACKEND=sysfs`,
+    /// or when netlink cannot answer under auto, this is EOPNOTSUPP and the
+    /// command layer words it.
     fn vlans(&mut self, bridge: &Link) -> Result<Vec<LinkVlans>, Errno> {
         self.read(|nl| nl.vlans(bridge), |_| Err(Errno::EOPNOTSUPP))
     }

@@ -1,11 +1,11 @@
-//! Reply decoders: links, bridge and port settings, and neighbours, read
-//! from the raw payloads of RTM_NEWLINK and RTM_NEWNEIGH messages.
+//! Reply decoders: links, bridge and port settings, VLANs and neighbours,
+//! read from the raw payloads of RTM_NEWLINK and RTM_NEWNEIGH messages.
 
 use std::collections::HashMap;
 use std::num::NonZeroU16;
 
 use super::uapi;
-use crate::model::{BridgeId, BridgeInfo, FdbEntry, FdbFlags, Link, PortInfo};
+use crate::model::{BridgeId, BridgeInfo, BridgeVlanInfo, FdbEntry, FdbFlags, Link, LinkVlans, PortInfo, VlanRange};
 
 /// The attributes in `bytes`, as (type without the NLA_F_* flags, payload).
 /// Stops quietly at a malformed or truncated attribute.
@@ -113,6 +113,9 @@ fn decode_linkinfo(linkinfo: &[u8], link: &mut Link) {
 
 fn decode_bridge(data: &[u8]) -> BridgeInfo {
     let mut info = BridgeInfo::default();
+    // A kernel without VLAN filtering sends no IFLA_BR_VLAN_* at all; one
+    // with it always sends IFLA_BR_VLAN_FILTERING.
+    let (mut vlan, mut has_vlan) = (BridgeVlanInfo::default(), false);
     for (ty, value) in Attrs(data) {
         match ty {
             uapi::IFLA_BR_FORWARD_DELAY => set(&mut info.forward_delay, value),
@@ -131,9 +134,21 @@ fn decode_bridge(data: &[u8]) -> BridgeInfo {
             uapi::IFLA_BR_TCN_TIMER => set(&mut info.tcn_timer, value),
             uapi::IFLA_BR_TOPOLOGY_CHANGE_TIMER => set(&mut info.topology_change_timer, value),
             uapi::IFLA_BR_GC_TIMER => set(&mut info.gc_timer, value),
+            uapi::IFLA_BR_VLAN_FILTERING => {
+                set_flag(&mut vlan.filtering, value);
+                has_vlan = true;
+            }
+            // The ethertype, in network byte order.
+            uapi::IFLA_BR_VLAN_PROTOCOL => {
+                if let [high, low] = *value {
+                    vlan.protocol = u16::from_be_bytes([high, low]);
+                }
+            }
+            uapi::IFLA_BR_VLAN_DEFAULT_PVID => set(&mut vlan.default_pvid, value),
             _ => {}
         }
     }
+    info.vlan = has_vlan.then_some(vlan);
     info
 }
 
@@ -160,6 +175,84 @@ fn decode_port(data: &[u8]) -> PortInfo {
         }
     }
     info
+}
+
+/// The VLANs of one link from an AF_BRIDGE RTM_NEWLINK message of the
+/// VLAN dump (struct ifinfomsg, IFLA_MASTER, IFLA_AF_SPEC), when the link
+/// is `bridge` itself or one of its ports; None for any other link, whose
+/// VLAN list is then never decoded.
+pub(super) fn link_vlans(payload: &[u8], bridge: u32) -> Option<LinkVlans> {
+    let index = u32_at(payload, 4)?;
+    let (mut master, mut af_spec) = (None, None);
+    for (ty, value) in Attrs(payload.get(uapi::IFINFOMSG_LEN..)?) {
+        match ty {
+            uapi::IFLA_MASTER => master = u32_at(value, 0),
+            uapi::IFLA_AF_SPEC => af_spec = Some(value),
+            _ => {}
+        }
+    }
+    if index != bridge && master != Some(bridge) {
+        return None;
+    }
+    Some(LinkVlans { index, vlans: af_spec.map(vlan_ranges).unwrap_or_default() })
+}
+
+/// The decoded links of a VLAN dump as `Backend::vlans` returns them. A
+/// port whose own driver also answers bridge requests (a switch chip, an
+/// SR-IOV NIC) comes twice in a row, the bridge's view first: that one is
+/// kept. The bridge's own entry, which kernels before 3.19 do not send, is
+/// added without VLANs when missing.
+pub(super) fn bridge_vlans(mut links: Vec<LinkVlans>, bridge: u32) -> Vec<LinkVlans> {
+    links.dedup_by_key(|link| link.index);
+    if !links.iter().any(|link| link.index == bridge) {
+        links.push(LinkVlans { index: bridge, vlans: Vec::new() });
+    }
+    links
+}
+
+/// The IFLA_BRIDGE_VLAN_INFO entries of an IFLA_AF_SPEC nest as ranges: a
+/// RANGE_BEGIN entry and the RANGE_END entry after it are one range, any
+/// other entry a single VLAN. A begin without its end (which no kernel
+/// sends) is taken as a single VLAN, as is an end without a begin.
+pub(super) fn vlan_ranges(af_spec: &[u8]) -> Vec<VlanRange> {
+    let entries = || {
+        Attrs(af_spec).filter(|&(ty, _)| ty == uapi::IFLA_BRIDGE_VLAN_INFO).filter_map(|(_, value)| vlan_info(value))
+    };
+    // One range per entry at most; a compressed dump of single VLANs is
+    // exactly that, and a count is cheaper than growing the list.
+    let mut ranges = Vec::with_capacity(entries().count());
+    let mut begin = None;
+    for (flags, vid) in entries() {
+        if let Some((begin_flags, first)) = begin.take() {
+            if flags & uapi::BRIDGE_VLAN_INFO_RANGE_END != 0 {
+                ranges.push(vlan_range(begin_flags, first, vid));
+                continue;
+            }
+            ranges.push(vlan_range(begin_flags, first, first));
+        }
+        if flags & uapi::BRIDGE_VLAN_INFO_RANGE_BEGIN != 0 {
+            begin = Some((flags, vid));
+        } else {
+            ranges.push(vlan_range(flags, vid, vid));
+        }
+    }
+    ranges.extend(begin.map(|(flags, vid)| vlan_range(flags, vid, vid)));
+    ranges
+}
+
+/// struct bridge_vlan_info { __u16 flags; __u16 vid; }, host order.
+fn vlan_info(payload: &[u8]) -> Option<(u16, u16)> {
+    let [f0, f1, v0, v1] = *payload.first_chunk::<4>()?;
+    Some((u16::from_ne_bytes([f0, f1]), u16::from_ne_bytes([v0, v1])))
+}
+
+fn vlan_range(flags: u16, first: u16, last: u16) -> VlanRange {
+    VlanRange {
+        first,
+        last,
+        pvid: flags & uapi::BRIDGE_VLAN_INFO_PVID != 0,
+        untagged: flags & uapi::BRIDGE_VLAN_INFO_UNTAGGED != 0,
+    }
 }
 
 /// The fields of an RTM_NEWNEIGH message that showmacs needs.

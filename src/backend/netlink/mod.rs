@@ -31,11 +31,11 @@ use super::{Backend, BridgeSetting, PortSetting};
 use crate::backend::Errno;
 use crate::model::{FdbEntry, Link, LinkVlans, VlanChange};
 use crate::values::IfName;
-use decode::{decode_link, decode_neighbour, fdb_entry};
+use decode::{bridge_vlans, decode_link, decode_neighbour, fdb_entry, link_vlans};
 use frame::{i32_at, io_errno, kernel_errno, split_message};
 use request::{
     attr, bridge_dump_request, bridge_setting_request, c_string, ext_mask, ifinfomsg, link_dump_request, nest,
-    port_setting_request,
+    port_setting_request, vlan_dump_request, vlan_request,
 };
 use uapi::{NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_DUMP_INTR};
 
@@ -298,16 +298,24 @@ impl Backend for NetlinkBackend {
         self.dump(Rtm::Getneigh, &body, Rtm::Newneigh, &decode)
     }
 
-    fn vlans(&mut self, _bridge: &Link) -> Result<Vec<LinkVlans>, Errno> {
-        Err(Errno::EOPNOTSUPP)
+    fn vlans(&mut self, bridge_link: &Link) -> Result<Vec<LinkVlans>, Errno> {
+        let bridge = bridge_link.index;
+        // The dump has every bridge and every bridge port of the namespace;
+        // only the bridge's own entry and its ports' are decoded and kept.
+        let body = vlan_dump_request()?;
+        let decode = |payload: &[u8]| link_vlans(payload, bridge);
+        let links = self.dump(Rtm::Getlink, &body, Rtm::Newlink, &decode)?;
+        Ok(bridge_vlans(links, bridge))
     }
 
-    fn add_vlans(&mut self, _index: u32, _change: VlanChange) -> Result<(), Errno> {
-        Err(Errno::EOPNOTSUPP)
+    fn add_vlans(&mut self, index: u32, change: VlanChange) -> Result<(), Errno> {
+        let body = vlan_request(index, change)?;
+        self.change(Rtm::Setlink, NlmF::empty(), body)
     }
 
-    fn delete_vlans(&mut self, _index: u32, _change: VlanChange) -> Result<(), Errno> {
-        Err(Errno::EOPNOTSUPP)
+    fn delete_vlans(&mut self, index: u32, change: VlanChange) -> Result<(), Errno> {
+        let body = vlan_request(index, change)?;
+        self.change(Rtm::Dellink, NlmF::empty(), body)
     }
 }
 

@@ -10,6 +10,8 @@ use std::num::NonZeroU16;
 
 use crate::model::{BridgeId, BridgeInfo, FdbFlags, PortInfo};
 
+mod vlan;
+
 /// One attribute as the kernel lays it out, padded to 4 bytes.
 fn nla(ty: u16, payload: &[u8]) -> Vec<u8> {
     let len = u16::try_from(4 + payload.len()).unwrap();

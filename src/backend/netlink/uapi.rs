@@ -12,12 +12,14 @@ pub(super) const AF_BRIDGE: u8 = 7;
 pub(super) const IFF_UP: u32 = 0x1;
 pub(super) const IFF_LOOPBACK: u32 = 0x8;
 
+pub(super) const RTEXT_FILTER_BRVLAN_COMPRESSED: u32 = 1 << 2;
 pub(super) const RTEXT_FILTER_SKIP_STATS: u32 = 1 << 3;
 
 pub(super) const IFLA_IFNAME: u16 = 3;
 pub(super) const IFLA_MASTER: u16 = 10;
 pub(super) const IFLA_PROTINFO: u16 = 12;
 pub(super) const IFLA_LINKINFO: u16 = 18;
+pub(super) const IFLA_AF_SPEC: u16 = 26;
 pub(super) const IFLA_EXT_MASK: u16 = 29;
 
 pub(super) const IFLA_INFO_KIND: u16 = 1;
@@ -44,6 +46,18 @@ pub(super) const IFLA_BR_TCN_TIMER: u16 = 17;
 pub(super) const IFLA_BR_TOPOLOGY_CHANGE_TIMER: u16 = 18;
 pub(super) const IFLA_BR_GC_TIMER: u16 = 19;
 pub(super) const IFLA_BR_VLAN_DEFAULT_PVID: u16 = 39;
+
+/// Inside IFLA_AF_SPEC of AF_BRIDGE messages (linux/if_bridge.h).
+pub(super) const IFLA_BRIDGE_FLAGS: u16 = 0;
+pub(super) const IFLA_BRIDGE_VLAN_INFO: u16 = 2;
+/// IFLA_BRIDGE_FLAGS: the request is for the device itself (the bridge),
+/// not for the bridge the device is a port of.
+pub(super) const BRIDGE_FLAGS_SELF: u16 = 0x2;
+/// `flags` of struct bridge_vlan_info { __u16 flags; __u16 vid; }.
+pub(super) const BRIDGE_VLAN_INFO_PVID: u16 = 0x2;
+pub(super) const BRIDGE_VLAN_INFO_UNTAGGED: u16 = 0x4;
+pub(super) const BRIDGE_VLAN_INFO_RANGE_BEGIN: u16 = 0x8;
+pub(super) const BRIDGE_VLAN_INFO_RANGE_END: u16 = 0x10;
 
 pub(super) const IFLA_BRPORT_STATE: u16 = 1;
 pub(super) const IFLA_BRPORT_PRIORITY: u16 = 2;
