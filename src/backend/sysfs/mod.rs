@@ -15,7 +15,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::backend::Errno;
-use crate::model::{BridgeId, BridgeInfo, FdbEntry, FdbFlags, Link, PortInfo};
+use crate::model::{BridgeId, BridgeInfo, BridgeVlanInfo, FdbEntry, FdbFlags, Link, PortInfo};
 use crate::values::IfName;
 
 const IFF_UP: i64 = 0x1;
@@ -203,8 +203,22 @@ fn read_bridge(dir: &Path) -> BridgeInfo {
         topology_change: int_attr(dir, "topology_change") != 0,
         topology_change_detected: int_attr(dir, "topology_change_detected") != 0,
         priority: int_attr(dir, "priority") as u16,
-        vlan: None,
+        vlan: read_bridge_vlan(dir),
     }
+}
+
+/// The VLAN settings of a `bridge/` directory: vlan_filtering (`%d`),
+/// vlan_protocol (`%#06x`, e.g. `0x8100`) and default_pvid (`%d`). None
+/// when vlan_filtering is missing: the kernel has no VLAN filtering
+/// (CONFIG_BRIDGE_VLAN_FILTERING off), and then none of the three exist.
+/// Sysfs has no per-port VLAN list; that comes from netlink only.
+fn read_bridge_vlan(dir: &Path) -> Option<BridgeVlanInfo> {
+    let filtering = read_int(&dir.join("vlan_filtering"))?;
+    Some(BridgeVlanInfo {
+        filtering: filtering != 0,
+        protocol: int_attr(dir, "vlan_protocol") as u16,
+        default_pvid: int_attr(dir, "default_pvid") as u16,
+    })
 }
 
 /// Parses a `brport/` directory; widths as in `read_bridge`.

@@ -163,6 +163,31 @@ fn bridge_link_reads_every_bridge_file() {
 }
 
 #[test]
+fn bridge_vlan_settings_are_read_when_the_kernel_has_them() {
+    let tree = FakeTree::new();
+    tree.bridge("br0", 5);
+    // No vlan_filtering file: a kernel without VLAN filtering.
+    let read = |tree: &FakeTree| tree.reader().link(&name(b"br0")).unwrap().unwrap().bridge.unwrap().vlan;
+    assert_eq!(read(&tree), None);
+    // As the kernel prints them: %d, %#06x, %d.
+    tree.write(b"br0/bridge/vlan_filtering", b"1\n");
+    tree.write(b"br0/bridge/vlan_protocol", b"0x88a8\n");
+    tree.write(b"br0/bridge/default_pvid", b"1\n");
+    assert_eq!(read(&tree), Some(BridgeVlanInfo { filtering: true, protocol: 0x88a8, default_pvid: 1 }));
+    tree.write(b"br0/bridge/vlan_filtering", b"0\n");
+    tree.write(b"br0/bridge/vlan_protocol", b"0x8100\n");
+    tree.write(b"br0/bridge/default_pvid", b"0\n");
+    assert_eq!(read(&tree), Some(BridgeVlanInfo { filtering: false, protocol: 0x8100, default_pvid: 0 }));
+    // A malformed vlan_filtering is as good as none; the others read as 0.
+    tree.write(b"br0/bridge/vlan_filtering", b"on\n");
+    assert_eq!(read(&tree), None);
+    tree.write(b"br0/bridge/vlan_filtering", b"1\n");
+    fs::remove_file(tree.path(b"br0/bridge/vlan_protocol")).unwrap();
+    tree.write(b"br0/bridge/default_pvid", b"x\n");
+    assert_eq!(read(&tree), Some(BridgeVlanInfo { filtering: true, protocol: 0, default_pvid: 0 }));
+}
+
+#[test]
 fn port_link_reads_every_brport_file() {
     let tree = FakeTree::new();
     tree.bridge("br0", 5);
