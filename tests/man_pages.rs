@@ -201,15 +201,27 @@ fn first_word(text: &str) -> &str {
 }
 
 /// The argument placeholders of a synopsis: `<bridge>` gives `bridge`, `{on|off}` gives `on`
-/// and `off`.
+/// and `off`, `<vid>[-<vid>]` gives `vid` (twice), and an optional keyword such as `[pvid]`
+/// gives `pvid`.
 fn placeholders(spec: &CommandSpec) -> Vec<String> {
     let arguments = spec.args;
     let mut words = Vec::new();
     for token in arguments.split_whitespace() {
-        if let Some(name) = token.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
-            words.push(name.to_string());
-        } else if let Some(choices) = token.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+        if let Some(choices) = token.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
             words.extend(choices.split('|').map(str::to_string));
+            continue;
+        }
+        if let Some(keyword) = token.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            if !keyword.is_empty() && keyword.chars().all(|c| c.is_ascii_lowercase()) {
+                words.push(keyword.to_string());
+                continue;
+            }
+        }
+        let mut rest = token;
+        while let Some((_, after)) = rest.split_once('<') {
+            let Some((name, after)) = after.split_once('>') else { break };
+            words.push(name.to_string());
+            rest = after;
         }
     }
     words
@@ -228,8 +240,13 @@ fn every_command_of_the_cli_has_an_entry_with_its_arguments() {
             missing.push(format!("{}: no entry", spec.name));
             continue;
         };
-        let tag_words: Vec<&str> =
-            entry.tag.split(|c: char| c.is_whitespace() || "[]|.".contains(c)).filter(|w| !w.is_empty()).collect();
+        // `...` is no word; a dot inside one is (`802.1Q`).
+        let tag_words: Vec<&str> = entry
+            .tag
+            .split(|c: char| c.is_whitespace() || "[]|".contains(c))
+            .map(|w| w.trim_end_matches('.').trim_start_matches('-'))
+            .filter(|w| !w.is_empty())
+            .collect();
         for placeholder in placeholders(spec) {
             if !tag_words.contains(&placeholder.as_str()) {
                 missing.push(format!("{}: the entry {:?} lacks <{placeholder}>", spec.name, entry.tag));
@@ -420,6 +437,15 @@ fn groff_formats_both_pages_without_a_warning() {
             assert!(out.stderr.is_empty(), "groff {args:?} {page} warns:\n{}", String::from_utf8_lossy(&out.stderr));
         }
     }
+}
+
+#[test]
+fn placeholders_of_every_synopsis_shape() {
+    let words = |name: &str| placeholders(COMMANDS.iter().find(|spec| spec.name == name).unwrap());
+    assert_eq!(words("show"), ["bridge"]);
+    assert_eq!(words("hairpin"), ["bridge", "port", "on", "off"]);
+    assert_eq!(words("setvlanproto"), ["bridge", "802.1Q", "802.1ad"]);
+    assert_eq!(words("addvlan"), ["bridge", "port", "vid", "vid", "pvid", "untagged"]);
 }
 
 #[test]
