@@ -21,21 +21,40 @@ pub fn show(
     if names.is_empty() {
         return show_all(backend, style, out);
     }
-    // Each name in the order given, duplicates included; a failing name is
-    // reported at once and the rest are still shown (exit 1 at the end).
     let mut shown = Vec::new();
     let mut header_written = false;
+    let result = each_name(names, err, |name| {
+        let view = view_of(backend, name)?;
+        if style.json {
+            shown.push(view);
+            return Ok(());
+        }
+        if !header_written {
+            compat::write_show_header(out)?;
+            header_written = true;
+        }
+        Ok(compat::write_show_row(out, &view)?)
+    });
+    if style.json {
+        json::write(out, &json::show(&shown), style.pretty)?;
+    }
+    result
+}
+
+/// Runs `each` for every name in the order given, duplicates included. A
+/// name that fails is reported on `err` at once and the rest still run;
+/// the exit is 1 at the end (`AlreadyReported`). A failure to write our
+/// output ends it all.
+pub fn each_name(
+    names: &[IfName],
+    err: &mut dyn Write,
+    mut each: impl FnMut(&IfName) -> Result<(), Error>,
+) -> Result<(), Error> {
     let mut failed = false;
     for name in names {
-        match view_of(backend, name) {
-            Ok(view) if style.json => shown.push(view),
-            Ok(view) => {
-                if !header_written {
-                    compat::write_show_header(out)?;
-                    header_written = true;
-                }
-                compat::write_show_row(out, &view)?;
-            }
+        match each(name) {
+            Ok(()) => {}
+            Err(error @ Error::Output(_)) => return Err(error),
             Err(error) => {
                 let mut line = error.message();
                 line.push(b'\n');
@@ -43,9 +62,6 @@ pub fn show(
                 failed = true;
             }
         }
-    }
-    if style.json {
-        json::write(out, &json::show(&shown), style.pretty)?;
     }
     if failed {
         Err(Error::AlreadyReported)

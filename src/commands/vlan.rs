@@ -9,7 +9,7 @@ use crate::format::{json, vlan as render};
 use crate::model::{BridgeView, BridgeVlanInfo, BridgeVlans, Link, VlanChange};
 use crate::values::{IfName, VlanIds, VlanProtocol};
 
-use super::show::{bridge_views, view_of};
+use super::show::{bridge_views, each_name, view_of};
 use super::{unless_not_permitted, OutputStyle};
 
 /// What a kernel without VLAN filtering has in effect: off, 802.1Q, PVID 1.
@@ -77,36 +77,26 @@ pub fn show(
     err: &mut dyn Write,
 ) -> Result<(), Error> {
     let mut shown = Vec::new();
-    let mut failed = false;
-    if names.is_empty() {
+    let result = if names.is_empty() {
         let bridges = backend.bridges().map_err(Error::ListBridges)?;
         let ports = backend.bridge_ports().map_err(Error::ListBridges)?;
         for view in bridge_views(bridges, ports) {
             shown.push(vlans_of(backend, view)?);
         }
+        Ok(())
     } else {
-        for name in names {
-            match view_of(backend, name).and_then(|view| vlans_of(backend, view)) {
-                Ok(vlans) => shown.push(vlans),
-                Err(error) => {
-                    let mut line = error.message();
-                    line.push(b'\n');
-                    err.write_all(&line)?;
-                    failed = true;
-                }
-            }
-        }
-    }
+        each_name(names, err, |name| {
+            let view = view_of(backend, name)?;
+            shown.push(vlans_of(backend, view)?);
+            Ok(())
+        })
+    };
     if style.json {
         json::write(out, &render::json(&shown), style.pretty)?;
     } else {
         render::write_text(out, &shown)?;
     }
-    if failed {
-        Err(Error::AlreadyReported)
-    } else {
-        Ok(())
-    }
+    result
 }
 
 /// One bridge's VLANs: asked for only where filtering is on.
