@@ -13,6 +13,8 @@ mod table;
 #[cfg(test)]
 mod tests;
 mod vlan;
+#[cfg(test)]
+mod vlan_tests;
 
 use std::io::Write;
 

@@ -56,9 +56,13 @@ pub fn each_name(
             Ok(()) => {}
             Err(error @ Error::Output(_)) => return Err(error),
             Err(error) => {
-                let mut line = error.message();
-                line.push(b'\n');
-                err.write_all(&line)?;
+                let mut lines = error.message();
+                lines.push(b'\n');
+                if let Some(hint) = error.hint() {
+                    lines.extend_from_slice(hint.as_bytes());
+                    lines.push(b'\n');
+                }
+                err.write_all(&lines)?;
                 failed = true;
             }
         }
