@@ -2,10 +2,12 @@
 #
 # Completes the commands, the global options, live bridge names where a
 # bridge is expected, free interfaces where a device is expected, the ports
-# of the bridge named for delif, hairpin, setpathcost and setportprio, and
-# on/off. Works with or without the bash-completion package. Names are read
-# from /sys/class/net, or with `ip -n NAME` when the command line names a
-# namespace with -n/--netns.
+# of the bridge named for delif, hairpin, setpathcost and setportprio (and
+# the bridge itself for addvlan and delvlan), on/off, the VLAN protocols,
+# addvlan's flags, and for delvlan the VLANs the port has (from `brctl
+# showvlans`). Works with or without the bash-completion package. Names are
+# read from /sys/class/net, or with `ip -n NAME` when the command line names
+# a namespace with -n/--netns.
 
 # The bridges, one per line.
 _brctl_rs_bridges()
@@ -35,6 +37,43 @@ _brctl_rs_ports()
     for dev in "/sys/class/net/$bridge/brif/"*; do
         [[ -e $dev ]] && printf '%s\n' "${dev##*/}"
     done
+}
+
+# The ports of bridge $2 and the bridge itself (where VLANs go), one per line.
+_brctl_rs_vlan_links()
+{
+    local netns=$1 bridge=$2
+    if _brctl_rs_bridges "$netns" | grep -qxF -e "$bridge"; then
+        printf '%s\n' "$bridge"
+        _brctl_rs_ports "$netns" "$bridge"
+    fi
+}
+
+# The VLANs of link $3 of bridge $2 as `brctl showvlans` lists them, one per
+# line: a vid or a range (`20-30`), without the PVID and untagged marks.
+# Nothing when that brctl has no showvlans (the original says "never heard
+# of command" and prints no header) or VLAN filtering is off.
+_brctl_rs_vids()
+{
+    local netns=$1 bridge=$2 link=$3 line rest vids current='' header=''
+    local tabs=$'\t\t'
+    local -a brctl=(brctl)
+    [[ -n $netns ]] && brctl+=(-n "$netns")
+    while IFS= read -r line; do
+        if [[ -z $header ]]; then
+            [[ $line == $'bridge name\tport\t\tvlan ids' ]] || return
+            header=1
+            continue
+        fi
+        # <bridge column>TAB TAB<port column>TAB TAB<vids>
+        rest=${line#*"$tabs"}
+        [[ $rest != "$line" && $rest == *"$tabs"* ]] || continue
+        [[ -n ${rest%%"$tabs"*} ]] && current=${rest%%"$tabs"*}
+        [[ $current == "$link" ]] || continue
+        vids=${rest#*"$tabs"}
+        vids=${vids%% *}
+        [[ $vids =~ ^[0-9]+(-[0-9]+)?$ ]] && printf '%s\n' "$vids"
+    done < <(command "${brctl[@]}" showvlans "$bridge" 2>/dev/null)
 }
 
 # The interfaces that could become ports: not lo, not a bridge, not
@@ -75,7 +114,7 @@ _brctl_rs_option_argument()
 _brctl_rs()
 {
     local cur=${COMP_WORDS[COMP_CWORD]}
-    local commands='addbr delbr addif delif hairpin setageing setbridgeprio setfd sethello setmaxage setpathcost setportprio show showmacs showstp stp'
+    local commands='addbr delbr addif delif hairpin setageing setbridgeprio setfd sethello setmaxage setpathcost setportprio show showmacs showstp stp vlanfiltering setvlanproto setdefpvid addvlan delvlan showvlans'
     local options='-h --help -V --version -j --json -p --pretty -n --netns -b --batch -f --force -d --details'
     COMPREPLY=()
 
@@ -145,16 +184,37 @@ _brctl_rs()
     # The position of the word being completed among the command's arguments.
     local position=$((${#args[@]} + 1)) words=''
     case $command in
-        show)
+        show | showvlans)
             words=$(_brctl_rs_bridges "$netns")
             ;;
-        delbr | showmacs | showstp | setageing | setbridgeprio | setfd | sethello | setmaxage | setgcint)
+        delbr | showmacs | showstp | setageing | setbridgeprio | setfd | sethello | setmaxage | setgcint | setdefpvid)
             ((position == 1)) && words=$(_brctl_rs_bridges "$netns")
             ;;
-        stp)
+        stp | vlanfiltering)
             case $position in
                 1) words=$(_brctl_rs_bridges "$netns") ;;
                 2) words='on off' ;;
+            esac
+            ;;
+        setvlanproto)
+            case $position in
+                1) words=$(_brctl_rs_bridges "$netns") ;;
+                2) words='802.1Q 802.1ad' ;;
+            esac
+            ;;
+        addvlan | delvlan)
+            case $position in
+                1) words=$(_brctl_rs_bridges "$netns") ;;
+                2) words=$(_brctl_rs_vlan_links "$netns" "${args[0]}") ;;
+                3) [[ $command == delvlan ]] && words=$(_brctl_rs_vids "$netns" "${args[0]}" "${args[1]}") ;;
+                *)
+                    # addvlan's flags, each once; pvid names a single VLAN.
+                    if [[ $command == addvlan ]]; then
+                        local flags=" ${args[*]:3} "
+                        [[ $flags == *' pvid '* || ${args[2]} == *-* ]] || words+='pvid '
+                        [[ $flags == *' untagged '* ]] || words+='untagged'
+                    fi
+                    ;;
             esac
             ;;
         addif)

@@ -2,9 +2,11 @@
 #
 # Completes the commands, the global options, live bridge names where a
 # bridge is expected, free interfaces where a device is expected, the ports
-# of the bridge named for delif, hairpin, setpathcost and setportprio, and
-# on/off. Names are read from /sys/class/net, or with `ip -n NAME` when the
-# command line names a namespace with -n/--netns.
+# of the bridge named for delif, hairpin, setpathcost and setportprio (and
+# the bridge itself for addvlan and delvlan), on/off, the VLAN protocols,
+# addvlan's flags, and for delvlan the VLANs the port has (from `brctl
+# showvlans`). Names are read from /sys/class/net, or with `ip -n NAME` when
+# the command line names a namespace with -n/--netns.
 
 # Reads the command line so far: sets __brctl_rs_netns to the namespace
 # named by -n/--netns (or nothing) and __brctl_rs_words to the command and
@@ -98,6 +100,52 @@ function __brctl_rs_ports
     end
 end
 
+# The ports of the bridge on the command line and the bridge itself (where
+# VLANs go).
+function __brctl_rs_vlan_links
+    __brctl_rs_parse
+    set -l bridge $__brctl_rs_words[2]
+    contains -- $bridge (__brctl_rs_bridges); or return
+    echo $bridge
+    __brctl_rs_ports
+end
+
+# The VLANs of the link on the command line as `brctl showvlans` lists them:
+# a vid or a range (20-30), without the PVID and untagged marks. Nothing
+# when that brctl has no showvlans (the original prints no header) or VLAN
+# filtering is off.
+function __brctl_rs_vids
+    __brctl_rs_parse
+    set -l bridge $__brctl_rs_words[2]
+    set -l link $__brctl_rs_words[3]
+    set -l brctl brctl
+    test -n "$__brctl_rs_netns"; and set -a brctl -n $__brctl_rs_netns
+    set -l header
+    set -l current
+    for line in (command $brctl showvlans $bridge 2>/dev/null)
+        if test -z "$header"
+            test "$line" = "bridge name"\t"port"\t\t"vlan ids"; or return
+            set header 1
+            continue
+        end
+        # <bridge column>TAB TAB<port column>TAB TAB<vids>
+        set -l fields (string split -- \t\t $line)
+        test (count $fields) -eq 3; or continue
+        test -n "$fields[2]"; and set current $fields[2]
+        test "$current" = "$link"; or continue
+        set -l vid (string split -f1 -- ' ' $fields[3])
+        string match -qr -- '^[0-9]+(-[0-9]+)?$' $vid; and echo $vid
+    end
+end
+
+# addvlan's flags not given yet; pvid names a single VLAN.
+function __brctl_rs_vlan_flags
+    __brctl_rs_parse
+    set -l given $__brctl_rs_words[5..-1]
+    string match -q -- '*-*' $__brctl_rs_words[4]; or contains -- pvid $given; or echo pvid
+    contains -- untagged $given; or echo untagged
+end
+
 # The interfaces that could become ports: not lo, not a bridge, not already
 # a port of a bridge, not already given.
 function __brctl_rs_free_interfaces
@@ -132,7 +180,7 @@ complete -c brctl -f
 
 complete -c brctl -s h -l help -d 'print the help and exit'
 complete -c brctl -s V -l version -d 'print the version and exit'
-complete -c brctl -s j -l json -d 'print show, showmacs and showstp as JSON'
+complete -c brctl -s j -l json -d 'print show, showmacs, showstp and showvlans as JSON'
 complete -c brctl -s p -l pretty -d 'indent the JSON output'
 complete -c brctl -s n -l netns -x -a '(__brctl_rs_namespaces)' -d 'act in network namespace NAME'
 complete -c brctl -s b -l batch -r -F -d 'run one command per line of FILE'
@@ -155,12 +203,23 @@ complete -c brctl -n __brctl_rs_needs_command -a show -d 'show a list of bridges
 complete -c brctl -n __brctl_rs_needs_command -a showmacs -d 'show a list of mac addrs'
 complete -c brctl -n __brctl_rs_needs_command -a showstp -d 'show bridge stp info'
 complete -c brctl -n __brctl_rs_needs_command -a stp -d 'turn stp on/off'
+complete -c brctl -n __brctl_rs_needs_command -a vlanfiltering -d 'turn vlan filtering on/off'
+complete -c brctl -n __brctl_rs_needs_command -a setvlanproto -d 'set vlan protocol'
+complete -c brctl -n __brctl_rs_needs_command -a setdefpvid -d 'set default pvid'
+complete -c brctl -n __brctl_rs_needs_command -a addvlan -d 'add vlans to a port'
+complete -c brctl -n __brctl_rs_needs_command -a delvlan -d 'delete vlans from a port'
+complete -c brctl -n __brctl_rs_needs_command -a showvlans -d 'show vlans of ports'
 
-set -l __brctl_rs_bridge_first delbr addif delif hairpin setageing setbridgeprio setfd sethello setmaxage setpathcost setportprio showmacs showstp stp setgcint
+set -l __brctl_rs_bridge_first delbr addif delif hairpin setageing setbridgeprio setfd sethello setmaxage setpathcost setportprio showmacs showstp stp setgcint vlanfiltering setvlanproto setdefpvid addvlan delvlan
 complete -c brctl -n "__brctl_rs_at 1 $__brctl_rs_bridge_first" -a '(__brctl_rs_bridges)' -d bridge
-complete -c brctl -n '__brctl_rs_at 1+ show' -a '(__brctl_rs_bridges)' -d bridge
+complete -c brctl -n '__brctl_rs_at 1+ show showvlans' -a '(__brctl_rs_bridges)' -d bridge
 complete -c brctl -n '__brctl_rs_at 2+ addif' -a '(__brctl_rs_free_interfaces)' -d interface
 complete -c brctl -n '__brctl_rs_at 2+ delif' -a '(__brctl_rs_ports)' -d port
 complete -c brctl -n '__brctl_rs_at 2 hairpin setpathcost setportprio' -a '(__brctl_rs_ports)' -d port
 complete -c brctl -n '__brctl_rs_at 2 stp' -a 'on off' -d state
 complete -c brctl -n '__brctl_rs_at 3 hairpin' -a 'on off' -d state
+complete -c brctl -n '__brctl_rs_at 2 vlanfiltering' -a 'on off' -d state
+complete -c brctl -n '__brctl_rs_at 2 setvlanproto' -a '802.1Q 802.1ad' -d protocol
+complete -c brctl -n '__brctl_rs_at 2 addvlan delvlan' -a '(__brctl_rs_vlan_links)' -d port
+complete -c brctl -n '__brctl_rs_at 3 delvlan' -a '(__brctl_rs_vids)' -d vlan
+complete -c brctl -n '__brctl_rs_at 4+ addvlan' -a '(__brctl_rs_vlan_flags)' -d flag

@@ -8,8 +8,11 @@
 //! `complete -C`. zsh, fish and bash-completion are skipped when missing, except under CI=true
 //! (tests/common/skip.rs).
 //!
-//! The completions read names from /sys/class/net and `ip`; they never run brctl, so no test
-//! here depends on which brctl a shell would find.
+//! The completions read names from /sys/class/net and `ip`. The one thing they ask brctl is
+//! `brctl showvlans <bridge>`, for the VLANs delvlan can delete; the kernel here may have no
+//! VLAN filtering (then every port's VLAN list is empty), so the shells find a stand-in brctl
+//! first on PATH that prints what ours prints for VLANs (`SHOWVLANS`) and nothing else. No
+//! other test here depends on which brctl a shell would find.
 
 // The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
 // panic, index and run other programs.
@@ -184,6 +187,31 @@ ip -n inner link add iv0 type veth peer name iv1
 ip -n inner link set iv0 master ibr0
 ";
 
+/// A stand-in brctl for the shells, first on PATH: `brctl [-n inner] showvlans <bridge>` as ours
+/// prints it for bridges with VLAN filtering on (the layout of src/format/vlan.rs and
+/// docs/compat.md 9.4), which no kernel without VLAN filtering can show; anything else fails
+/// as the original's `never heard of command` does, with no header.
+const SHOWVLANS: &str = r#"#!/bin/sh
+case "$*" in
+"showvlans br0")
+  printf 'bridge name\tport\t\tvlan ids\n'
+  printf 'br0\t\tbr0\t\t1 PVID untagged\n'
+  printf '\t\teth0\t\t1 PVID untagged\n\t\t\t\t10\n\t\t\t\t20-30 untagged\n'
+  printf '\t\teth1\t\tnone\n'
+  ;;
+"showvlans br1")
+  printf 'bridge name\tport\t\tvlan ids\nbr1\t\t(vlan filtering off)\n'
+  ;;
+"-n inner showvlans ibr0")
+  printf 'bridge name\tport\t\tvlan ids\nibr0\t\tibr0\t\tnone\n\t\tiv0\t\t5 PVID\n\t\t\t\t7-9\n'
+  ;;
+*)
+  echo "never heard of command [$*]" >&2
+  exit 1
+  ;;
+esac
+"#;
+
 /// A command line after `brctl ` (the last word is the one being completed) and what must be
 /// offered for it.
 struct Case {
@@ -215,7 +243,7 @@ fn cases() -> Vec<Case> {
         Case { words: &[""], want: Commands },
         Case { words: &["-"], want: Options },
         Case { words: &["--ne"], want: Words(&["--netns"]) },
-        Case { words: &["sh"], want: Words(&["show", "showmacs", "showstp"]) },
+        Case { words: &["sh"], want: Words(&["show", "showmacs", "showstp", "showvlans"]) },
         Case { words: &["addbr", ""], want: Words(&[]) },
         Case { words: &["delbr", ""], want: Words(&["br0", "br1"]) },
         Case { words: &["show", ""], want: Words(&["br0", "br1"]) },
@@ -246,6 +274,29 @@ fn cases() -> Vec<Case> {
         Case { words: &["-jn", "inner", "showmacs", ""], want: Words(&["ibr0"]) },
         Case { words: &["-b", "batch"], want: Words(&["batch.txt"]) },
         Case { words: &["--netns=in"], want: Words(&["inner"]) },
+        Case { words: &["vl"], want: Words(&["vlanfiltering"]) },
+        Case { words: &["vlanfiltering", ""], want: Words(&["br0", "br1"]) },
+        Case { words: &["vlanfiltering", "br0", ""], want: Words(&["off", "on"]) },
+        Case { words: &["setvlanproto", "br1", ""], want: Words(&["802.1Q", "802.1ad"]) },
+        Case { words: &["setdefpvid", ""], want: Words(&["br0", "br1"]) },
+        Case { words: &["setdefpvid", "br0", ""], want: Words(&[]) },
+        Case { words: &["showvlans", ""], want: Words(&["br0", "br1"]) },
+        Case { words: &["showvlans", "br1", ""], want: Words(&["br0", "br1"]) },
+        Case { words: &["addvlan", ""], want: Words(&["br0", "br1"]) },
+        Case { words: &["addvlan", "br0", ""], want: Words(&["br0", "eth0", "eth1"]) },
+        Case { words: &["addvlan", "nosuch", ""], want: Words(&[]) },
+        Case { words: &["addvlan", "br0", "eth0", ""], want: Words(&[]) },
+        Case { words: &["addvlan", "br0", "eth0", "10", ""], want: Words(&["pvid", "untagged"]) },
+        Case { words: &["addvlan", "br0", "eth0", "10", "pvid", ""], want: Words(&["untagged"]) },
+        Case { words: &["addvlan", "br0", "eth0", "10-20", ""], want: Words(&["untagged"]) },
+        Case { words: &["delvlan", "br1", ""], want: Words(&["br1", "eth2"]) },
+        Case { words: &["delvlan", "br0", "eth0", ""], want: Words(&["1", "10", "20-30"]) },
+        Case { words: &["delvlan", "br0", "eth0", "2"], want: Words(&["20-30"]) },
+        Case { words: &["delvlan", "br0", "br0", ""], want: Words(&["1"]) },
+        Case { words: &["delvlan", "br0", "eth1", ""], want: Words(&[]) },
+        Case { words: &["delvlan", "br1", "eth2", ""], want: Words(&[]) },
+        Case { words: &["-n", "inner", "addvlan", "ibr0", ""], want: Words(&["ibr0", "iv0"]) },
+        Case { words: &["-n", "inner", "delvlan", "ibr0", "iv0", ""], want: Words(&["5", "7-9"]) },
     ]
 }
 
@@ -258,7 +309,8 @@ fn run_cases(test: &str, body: &str) -> Option<Vec<BTreeSet<String>>> {
     let work = work(test);
     let script = format!(
         "mount -t sysfs sysfs /sys || exit 90\nmount -t tmpfs tmpfs /run || exit 90\nset -e\n{SETUP}\nset +e\ncd {work}\nHOME={work}/home\nexport HOME\n\
-         C={completions}\nT={work}\nexport C T\n{body}\n",
+         C={completions}\nT={work}\nexport C T\n\
+         mkdir \"$T/bin\"\ncat >\"$T/bin/brctl\" <<'EOF'\n{SHOWVLANS}EOF\nchmod 755 \"$T/bin/brctl\"\nPATH=\"$T/bin:$PATH\"\nexport PATH\n{body}\n",
         work = quote(&work.path.to_string_lossy()),
         completions = quote(&completions_dir().to_string_lossy()),
     );
