@@ -113,8 +113,9 @@ fn decode_linkinfo(linkinfo: &[u8], link: &mut Link) {
 
 fn decode_bridge(data: &[u8]) -> BridgeInfo {
     let mut info = BridgeInfo::default();
-    // A kernel without VLAN filtering sends no IFLA_BR_VLAN_* at all; one
-    // with it always sends IFLA_BR_VLAN_FILTERING.
+    // A kernel without VLAN filtering still sends IFLA_BR_VLAN_FILTERING
+    // (always 0; seen on 6.18) but never the protocol or the default PVID:
+    // BridgeInfo::vlan_support tells the two apart.
     let (mut vlan, mut has_vlan) = (BridgeVlanInfo::default(), false);
     for (ty, value) in Attrs(data) {
         match ty {
