@@ -319,4 +319,13 @@ mod tests {
         );
         assert_eq!(resolve(&words(&["setgcint"])).ok(), Some(Command::SetGcInterval));
     }
+
+    #[test]
+    fn a_synopsis_of_16_bytes_or_more_takes_one_tab() {
+        // The arguments start at column 24 of a help line; two TABs end at
+        // column 48 only while the arguments end before column 40.
+        let synopsis = |args| spec("x", args, "help", 0, Kind::Show).synopsis();
+        assert_eq!(synopsis("<abcdefghijklm>"), "<abcdefghijklm>\t\thelp");
+        assert_eq!(synopsis("<abcdefghijklmn>"), "<abcdefghijklmn>\thelp");
+    }
 }
