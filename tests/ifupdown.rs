@@ -261,9 +261,194 @@ fn vlan_aware_sets_vlan_filtering_where_the_kernel_has_it() {
     expect(&values, &[("up.rc", "0"), ("br0.ports", "eth0")]);
     if values["br0.vlan_filtering"].is_empty() {
         // A kernel without CONFIG_BRIDGE_VLAN_FILTERING: reported, the bridge still made.
-        assert!(values["up.err"].contains("bridge_vlan_aware: cannot set vlan_filtering 1"), "{values:#?}");
+        expect(
+            &values,
+            &[(
+                "up.err",
+                "set vlan filtering failed: Operation not supported|\
+                 bridge br0: bridge_vlan_aware: 'brctl vlanfiltering br0 on' failed|",
+            )],
+        );
     } else {
         expect(&values, &[("up.err", ""), ("br0.vlan_filtering", "1")]);
+    }
+}
+
+/// Shell that puts a brctl first on PATH (`$T/bin`) which appends its arguments to
+/// `$T/brctl.log`, one call a line, then runs ours.
+fn logging_brctl() -> String {
+    let ours = quote(&common::ours().to_string_lossy());
+    format!(
+        "rm -f \"$T/bin/brctl\"\n\
+         cat >\"$T/bin/brctl\" <<EOF\n\
+         #!/bin/sh\n\
+         printf '%s\\n' \"\\$*\" >>'$T/brctl.log'\n\
+         exec {ours} \"\\$@\"\n\
+         EOF\n\
+         chmod 755 \"$T/bin/brctl\"\n\
+         : >\"$T/brctl.log\"\n"
+    )
+}
+
+/// bridge_vlan_aware, bridge_vids and bridge_pvid become exactly these brctl calls: filtering
+/// with the bridge's settings, then per port of bridge_ports its VLANs and last its PVID.
+/// This kernel may have no VLAN filtering: then each VLAN command fails, and the hook reports
+/// each failure as it reports any refused setting and still brings the bridge up.
+#[test]
+fn vlan_options_become_exactly_these_brctl_calls() {
+    let body = String::from("veth eth0\nveth eth1\nveth eth2\n")
+        + &logging_brctl()
+        + &hook(
+            "aware",
+            "pre-up",
+            &[
+                ("IFACE", "br0"),
+                ("IF_BRIDGE_PORTS", "eth0 eth1"),
+                ("IF_BRIDGE_VLAN_AWARE", "yes"),
+                ("IF_BRIDGE_VIDS", "10 20-30"),
+                ("IF_BRIDGE_PVID", "5"),
+                ("IF_BRIDGE_MAXWAIT", "0"),
+            ],
+        )
+        + &hook(
+            "pvid",
+            "pre-up",
+            &[
+                ("IFACE", "br1"),
+                ("IF_BRIDGE_PORTS", "eth2 missing0"),
+                ("IF_BRIDGE_VLAN_AWARE", "no"),
+                ("IF_BRIDGE_PVID", "7"),
+            ],
+        )
+        + &hook("bad", "pre-up", &[("IFACE", "br2"), ("IF_BRIDGE_PORTS", "none"), ("IF_BRIDGE_VIDS", "0")])
+        + "echo \"brctl.log=$(tr '\\n' '#' <\"$T/brctl.log\")\"\n"
+        + "echo \"filtering=$(ls /sys/class/net/br0/bridge/vlan_filtering 2>/dev/null)\"\n"
+        + "dump br0 br1 br2\n";
+    let Some(values) = run("vlan_options", &body) else { return };
+    let calls: Vec<&str> = values["brctl.log"].split('#').filter(|call| !call.is_empty()).collect();
+    assert_eq!(
+        calls,
+        [
+            "addbr br0",
+            "vlanfiltering br0 on",
+            "addif br0 eth0",
+            "addif br0 eth1",
+            "addvlan br0 eth0 10",
+            "addvlan br0 eth0 20-30",
+            "addvlan br0 eth0 5 pvid untagged",
+            "addvlan br0 eth1 10",
+            "addvlan br0 eth1 20-30",
+            "addvlan br0 eth1 5 pvid untagged",
+            "addbr br1",
+            "vlanfiltering br1 off",
+            "addif br1 eth2",
+            "addvlan br1 eth2 7 pvid untagged",
+            "addbr br2",
+        ],
+        "{values:#?}"
+    );
+    expect(
+        &values,
+        &[
+            ("aware.rc", "0"),
+            ("br0.up", "1"),
+            ("br0.ports", "eth0 eth1"),
+            ("pvid.rc", "0"),
+            ("br1.ports", "eth2"),
+            ("bad.rc", "0"),
+            ("br2.exists", "yes"),
+        ],
+    );
+    // bridge_vids without a port: nothing to apply, nothing said.
+    expect(&values, &[("bad.err", "")]);
+    if values["filtering"].is_empty() {
+        // No VLAN filtering in this kernel: every VLAN command fails and is reported.
+        let failed = |command: &str, message: &str, option: &str, bridge: &str| {
+            format!("{message}|bridge {bridge}: {option}: 'brctl {command}' failed|")
+        };
+        let unsupported = "Operation not supported";
+        let add = |bridge: &str, option: &str, command: &str| {
+            failed(command, &format!("add vlan failed: {unsupported}"), option, bridge)
+        };
+        let aware = [
+            failed(
+                "vlanfiltering br0 on",
+                &format!("set vlan filtering failed: {unsupported}"),
+                "bridge_vlan_aware",
+                "br0",
+            ),
+            add("br0", "bridge_vids", "addvlan br0 eth0 10"),
+            add("br0", "bridge_vids", "addvlan br0 eth0 20-30"),
+            add("br0", "bridge_pvid", "addvlan br0 eth0 5 pvid untagged"),
+            add("br0", "bridge_vids", "addvlan br0 eth1 10"),
+            add("br0", "bridge_vids", "addvlan br0 eth1 20-30"),
+            add("br0", "bridge_pvid", "addvlan br0 eth1 5 pvid untagged"),
+        ]
+        .concat();
+        let pvid = [
+            failed(
+                "vlanfiltering br1 off",
+                &format!("set vlan filtering failed: {unsupported}"),
+                "bridge_vlan_aware",
+                "br1",
+            ),
+            "bridge br1: bridge_ports: no interface missing0|".to_string(),
+            add("br1", "bridge_pvid", "addvlan br1 eth2 7 pvid untagged"),
+        ]
+        .concat();
+        expect(&values, &[("aware.err", &aware), ("pvid.err", &pvid)]);
+    } else {
+        expect(
+            &values,
+            &[
+                ("aware.err", ""),
+                ("br0.vlan_filtering", "1"),
+                ("pvid.err", "bridge br1: bridge_ports: no interface missing0|"),
+                ("br1.vlan_filtering", "0"),
+            ],
+        );
+    }
+}
+
+/// A value brctl refuses in bridge_vids or bridge_pvid is reported with brctl's own message
+/// and the option it came from; the others still apply.
+#[test]
+fn a_bad_vlan_id_is_reported_with_its_option() {
+    let body = String::from("veth eth0\n")
+        + &logging_brctl()
+        + &hook(
+            "up",
+            "pre-up",
+            &[
+                ("IFACE", "br0"),
+                ("IF_BRIDGE_PORTS", "eth0"),
+                ("IF_BRIDGE_VIDS", "0 10-5 12"),
+                ("IF_BRIDGE_PVID", "4095"),
+                ("IF_BRIDGE_MAXWAIT", "0"),
+            ],
+        )
+        + "echo \"brctl.log=$(tr '\\n' '#' <\"$T/brctl.log\")\"\n"
+        + "dump br0\n";
+    let Some(values) = run("bad_vlan_id", &body) else { return };
+    expect(
+        &values,
+        &[
+            ("up.rc", "0"),
+            ("br0.ports", "eth0"),
+            (
+                "brctl.log",
+                "addbr br0#addif br0 eth0#addvlan br0 eth0 0#addvlan br0 eth0 10-5#addvlan br0 eth0 12#\
+                 addvlan br0 eth0 4095 pvid untagged#",
+            ),
+        ],
+    );
+    let err = &values["up.err"];
+    for needle in [
+        "bad vlan id '0': allowed range is 1 to 4094|bridge br0: bridge_vids: 'brctl addvlan br0 eth0 0' failed|",
+        "bad vlan id '10-5': the first vlan id is above the last|bridge br0: bridge_vids: 'brctl addvlan br0 eth0 10-5' failed|",
+        "bad vlan id '4095': allowed range is 1 to 4094|bridge br0: bridge_pvid: 'brctl addvlan br0 eth0 4095 pvid untagged' failed|",
+    ] {
+        assert!(err.contains(needle), "stderr lacks {needle:?}: {err:?}");
     }
 }
 
