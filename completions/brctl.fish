@@ -118,6 +118,8 @@ function __brctl_rs_vids
     __brctl_rs_parse
     set -l bridge $__brctl_rs_words[2]
     set -l link $__brctl_rs_words[3]
+    # fish reports a missing command whatever 2> says.
+    command -q brctl; or return
     set -l brctl brctl
     test -n "$__brctl_rs_netns"; and set -a brctl -n $__brctl_rs_netns
     set -l header
