@@ -10,7 +10,8 @@
 //! - `json`: a strict JSON parser and the JSON expected from the text outputs;
 //! - `random`: the seeded generator of the bounded random tests;
 //! - `scratch`: the one scratch-directory type;
-//! - `skip`: the one skip rule (fails under CI=true, says so on stderr elsewhere).
+//! - `skip`: the one skip rule (fails under CI=true, says so on stderr elsewhere);
+//! - `uml`: scenarios in a second kernel, User-Mode Linux 6.1 (VLAN filtering built in).
 
 // Each integration test crate includes the whole tree and uses only part of it. The package's
 // clippy lints hold the program proper (Cargo.toml [lints]); test support unwraps, panics,
@@ -34,6 +35,7 @@ pub mod privilege;
 pub mod random;
 pub mod scratch;
 pub mod skip;
+pub mod uml;
 
 #[allow(unused_imports)]
 pub use compare::line_diff;
