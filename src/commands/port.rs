@@ -110,7 +110,13 @@ fn check_port(
 }
 
 /// setpathcost and setportprio.
-pub fn set(backend: &mut dyn Backend, bridge: &IfName, port: &IfName, setting: PortSetting, value: u32) -> Result<(), Error> {
+pub fn set(
+    backend: &mut dyn Backend,
+    bridge: &IfName,
+    port: &IfName,
+    setting: PortSetting,
+    value: u32,
+) -> Result<(), Error> {
     let failed = |errno| Error::SetPort { setting, errno };
     let port_link = port_of(backend, bridge, port, failed)?;
     // The priority's netlink field is 16 bits; anything past it is out of
