@@ -261,11 +261,15 @@ impl Backend for Kernel {
     }
 
     /// From netlink only: sysfs has the bridge's VLAN settings (read with
-    /// the bridge) but no per-port VLAN list, so with `BRCTL_BACKEND=sysfs`,
-    /// or when netlink cannot answer under auto, this is EOPNOTSUPP and the
-    /// command layer words it.
+    /// the bridge) but no per-port VLAN list, so with `BRCTL_BACKEND=sysfs`
+    /// this is EOPNOTSUPP, which the command layer words. Under auto there
+    /// is nothing to fall back to, so netlink's own errno is the answer
+    /// (EOPNOTSUPP there would blame a backend nobody chose).
     fn vlans(&mut self, bridge: &Link) -> Result<Vec<LinkVlans>, Errno> {
-        self.read(|nl| nl.vlans(bridge), |_| Err(Errno::EOPNOTSUPP))
+        if self.reads == BackendChoice::Sysfs || !self.netlink_reads {
+            return Err(Errno::EOPNOTSUPP);
+        }
+        self.netlink()?.vlans(bridge)
     }
 
     fn add_vlans(&mut self, index: u32, change: VlanChange) -> Result<(), Errno> {
@@ -274,5 +278,24 @@ impl Backend for Kernel {
 
     fn delete_vlans(&mut self, index: u32, change: VlanChange) -> Result<(), Errno> {
         self.netlink()?.delete_vlans(index, change)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kernel(reads: BackendChoice, socket_refused: bool) -> Kernel {
+        Kernel { netlink: None, sysfs: Some(SysfsReader::new()), reads, netlink_reads: true, socket_refused }
+    }
+
+    #[test]
+    fn vlans_come_from_netlink_only() {
+        let bridge = Link { index: 2, name: b"br0".to_vec(), ..Link::default() };
+        // Forced sysfs: no per-port VLAN list, and no socket is opened.
+        assert_eq!(kernel(BackendChoice::Sysfs, true).vlans(&bridge), Err(Errno::EOPNOTSUPP));
+        // Under auto netlink's own error is the answer, not sysfs's EOPNOTSUPP.
+        assert_eq!(kernel(BackendChoice::Auto, true).vlans(&bridge), Err(Errno(libc::EACCES)));
+        assert_eq!(kernel(BackendChoice::Netlink, true).vlans(&bridge), Err(Errno(libc::EACCES)));
     }
 }
