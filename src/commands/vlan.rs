@@ -5,7 +5,7 @@ use std::io::Write;
 
 use crate::backend::{Backend, Errno};
 use crate::error::Error;
-use crate::format::{json, vlan as render};
+use crate::format::vlan as render;
 use crate::model::{BridgeView, BridgeVlanInfo, BridgeVlans, Link, VlanChange};
 use crate::values::{IfName, VlanIds, VlanProtocol};
 
@@ -92,7 +92,7 @@ pub fn show(
         })
     };
     if style.json {
-        json::write(out, &render::json(&shown), style.pretty)?;
+        render::write_json(out, &shown, style.pretty)?;
     } else {
         render::write_text(out, &shown)?;
     }

@@ -200,6 +200,125 @@ fn render(text: &mut String, value: &Json, pretty: bool, depth: usize) {
     }
 }
 
+/// JSON written as it goes, for outputs too large to build as a `Json`
+/// first (showvlans: a value per VLAN of every port). The bytes are those
+/// `write` gives for the same value, compact or pretty.
+pub struct Stream<'a> {
+    out: &'a mut dyn Write,
+    /// What is written goes here first, and out in large pieces.
+    buffer: Vec<u8>,
+    pretty: bool,
+    /// One entry per open array or object: whether it has an element yet.
+    open: Vec<bool>,
+    /// A key was just written; its value needs no separator.
+    after_key: bool,
+}
+
+impl<'a> Stream<'a> {
+    const FLUSH_AT: usize = 64 * 1024;
+
+    pub fn new(out: &'a mut dyn Write, pretty: bool) -> Stream<'a> {
+        Stream { out, buffer: Vec::with_capacity(Self::FLUSH_AT + 256), pretty, open: Vec::new(), after_key: false }
+    }
+
+    /// The comma and line break before an element, as `render` places them.
+    fn element(&mut self) -> io::Result<()> {
+        if self.buffer.len() >= Self::FLUSH_AT {
+            self.out.write_all(&self.buffer)?;
+            self.buffer.clear();
+        }
+        if std::mem::take(&mut self.after_key) {
+            return Ok(());
+        }
+        let depth = self.open.len();
+        if let Some(has) = self.open.last_mut() {
+            if std::mem::replace(has, true) {
+                self.buffer.push(b',');
+            }
+            self.newline(depth);
+        }
+        Ok(())
+    }
+
+    fn newline(&mut self, depth: usize) {
+        if self.pretty {
+            self.buffer.push(b'\n');
+            for _ in 0..depth {
+                self.buffer.extend_from_slice(b"  ");
+            }
+        }
+    }
+
+    pub fn open(&mut self, bracket: &[u8]) -> io::Result<()> {
+        self.element()?;
+        self.buffer.extend_from_slice(bracket);
+        self.open.push(false);
+        Ok(())
+    }
+
+    pub fn close(&mut self, bracket: &[u8]) -> io::Result<()> {
+        if self.open.pop() == Some(true) {
+            self.newline(self.open.len());
+        }
+        self.buffer.extend_from_slice(bracket);
+        Ok(())
+    }
+
+    pub fn key(&mut self, key: &str) -> io::Result<()> {
+        self.element()?;
+        self.quoted(key);
+        self.buffer.extend_from_slice(if self.pretty { b": " } else { b":" });
+        self.after_key = true;
+        Ok(())
+    }
+
+    pub fn string(&mut self, value: &str) -> io::Result<()> {
+        self.element()?;
+        self.quoted(value);
+        Ok(())
+    }
+
+    fn quoted(&mut self, value: &str) {
+        let mut text = String::with_capacity(value.len() + 2);
+        quote(&mut text, value);
+        self.buffer.extend_from_slice(text.as_bytes());
+    }
+
+    pub fn bool(&mut self, value: bool) -> io::Result<()> {
+        self.element()?;
+        self.buffer.extend_from_slice(if value { b"true" } else { b"false" });
+        Ok(())
+    }
+
+    pub fn number(&mut self, value: u16) -> io::Result<()> {
+        self.element()?;
+        let mut digits = [0u8; 5];
+        self.buffer.extend_from_slice(decimal(value, &mut digits));
+        Ok(())
+    }
+
+    /// Ends the document with its newline, as `write` does, and writes out the rest.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.buffer.push(b'\n');
+        self.out.write_all(&self.buffer)
+    }
+}
+
+/// `value` in decimal, in the tail of `digits`.
+pub fn decimal(value: u16, digits: &mut [u8; 5]) -> &[u8] {
+    let mut rest = value;
+    let mut len = 0;
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        len += 1;
+        if rest == 0 {
+            break;
+        }
+    }
+    digits.get(digits.len() - len..).unwrap_or_default()
+}
+
 fn quote(text: &mut String, s: &str) {
     text.push('"');
     for c in s.chars() {
@@ -219,6 +338,59 @@ fn quote(text: &mut String, s: &str) {
 mod tests {
     use super::*;
     use crate::model::{BridgeInfo, FdbFlags, Link};
+
+    /// Writes `value` through `Stream`, call by call.
+    fn streamed(value: &Json, pretty: bool) -> String {
+        fn emit(json: &mut Stream, value: &Json) {
+            match value {
+                Json::Bool(b) => json.bool(*b).unwrap(),
+                Json::Number(n) => json.number(n.parse().unwrap()).unwrap(),
+                Json::String(s) => json.string(s).unwrap(),
+                Json::Array(items) => {
+                    json.open(b"[").unwrap();
+                    items.iter().for_each(|item| emit(json, item));
+                    json.close(b"]").unwrap();
+                }
+                Json::Object(fields) => {
+                    json.open(b"{").unwrap();
+                    for (key, item) in fields {
+                        json.key(key).unwrap();
+                        emit(json, item);
+                    }
+                    json.close(b"}").unwrap();
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let mut json = Stream::new(&mut out, pretty);
+        emit(&mut json, value);
+        json.finish().unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn the_stream_writes_what_write_writes() {
+        let n = |v: u16| Json::Number(v.to_string());
+        let value = Json::Array(vec![
+            Json::Object(vec![
+                ("name", Json::String("a\"b\\c\n".to_string())),
+                ("empty", Json::Array(vec![])),
+                ("none", Json::Object(vec![])),
+                ("list", Json::Array(vec![n(0), n(7), n(65535), Json::Bool(false)])),
+                ("nested", Json::Array(vec![Json::Object(vec![("x", Json::Bool(true))]), Json::Array(vec![n(1)])])),
+            ]),
+            Json::Array(vec![]),
+        ]);
+        for pretty in [false, true] {
+            let mut out = Vec::new();
+            write(&mut out, &value, pretty).unwrap();
+            assert_eq!(streamed(&value, pretty), String::from_utf8(out).unwrap(), "pretty {pretty}");
+        }
+        let mut digits = [0u8; 5];
+        assert_eq!(decimal(0, &mut digits), b"0");
+        assert_eq!(decimal(4094, &mut digits), b"4094");
+        assert_eq!(decimal(u16::MAX, &mut digits), b"65535");
+    }
 
     fn compact(value: &Json) -> String {
         let mut out = Vec::new();

@@ -5,7 +5,7 @@
 
 use std::io::{self, Write};
 
-use crate::format::json::Json;
+use crate::format::json::{self, Stream};
 use crate::model::{BridgeVlans, VlanRange};
 use crate::values::VlanProtocol;
 
@@ -13,30 +13,31 @@ pub fn write_text(out: &mut dyn Write, bridges: &[BridgeVlans]) -> io::Result<()
     if bridges.is_empty() {
         return Ok(());
     }
-    let mut text = Vec::new();
-    text.extend_from_slice(b"bridge name\tport\t\tvlan ids\n");
+    out.write_all(b"bridge name\tport\t\tvlan ids\n")?;
     for bridge in bridges {
         if !bridge.settings.filtering {
-            for part in [&bridge.bridge[..], b"\t\t(vlan filtering off)\n"] {
-                text.extend_from_slice(part);
-            }
+            out.write_all(&[&bridge.bridge[..], b"\t\t(vlan filtering off)\n"].concat())?;
             continue;
         }
         let mut bridge_column = bridge.bridge.as_slice();
         for (port, vlans) in &bridge.links {
+            // A port's lines are built in one buffer: a port may have 4094 of them.
+            let mut text = Vec::with_capacity(16 * vlans.len().max(1) + 32);
             let mut port_column = port.as_slice();
             if vlans.is_empty() {
                 row(&mut text, bridge_column, port_column, b"none");
-                bridge_column = b"";
-                continue;
             }
             for vlan in vlans {
-                row(&mut text, bridge_column, port_column, &vids(vlan));
-                (bridge_column, port_column) = (b"", b"");
+                let mut ids = [0u8; 32];
+                let len = vids(vlan, &mut ids);
+                row(&mut text, bridge_column, port_column, ids.get(..len).unwrap_or_default());
+                port_column = b"";
             }
+            bridge_column = b"";
+            out.write_all(&text)?;
         }
     }
-    out.write_all(&text)
+    Ok(())
 }
 
 fn row(text: &mut Vec<u8>, bridge: &[u8], port: &[u8], vids: &[u8]) {
@@ -45,62 +46,84 @@ fn row(text: &mut Vec<u8>, bridge: &[u8], port: &[u8], vids: &[u8]) {
     }
 }
 
-/// `10`, `20-30`, then ` PVID` and ` untagged` where they apply.
-fn vids(vlan: &VlanRange) -> Vec<u8> {
-    let mut text =
-        if vlan.first == vlan.last { vlan.first.to_string() } else { format!("{}-{}", vlan.first, vlan.last) };
+/// `10`, `20-30`, then ` PVID` and ` untagged` where they apply, into
+/// `text`; the length written (at most 28 bytes).
+fn vids(vlan: &VlanRange, text: &mut [u8; 32]) -> usize {
+    let mut digits = [0u8; 5];
+    let first = json::decimal(vlan.first, &mut digits).to_vec();
+    let mut parts: [&[u8]; 5] = [&first, b"", b"", b"", b""];
+    let mut last_digits = [0u8; 5];
+    if vlan.last != vlan.first {
+        parts[1] = b"-";
+        parts[2] = json::decimal(vlan.last, &mut last_digits);
+    }
     if vlan.pvid {
-        text.push_str(" PVID");
+        parts[3] = b" PVID";
     }
     if vlan.untagged {
-        text.push_str(" untagged");
+        parts[4] = b" untagged";
     }
-    text.into_bytes()
+    let mut len = 0;
+    for part in parts {
+        if let Some(room) = text.get_mut(len..len + part.len()) {
+            room.copy_from_slice(part);
+            len += part.len();
+        }
+    }
+    len
 }
 
 /// `[{"bridge", "vlan_filtering", "vlan_protocol", "default_pvid", "ports":
-/// [{"interface", "vlans": [{"vid", "vid_end" (ranges only), "pvid", "untagged"}]}]}]`.
-pub fn json(bridges: &[BridgeVlans]) -> Json {
-    Json::Array(
-        bridges
-            .iter()
-            .map(|bridge| {
-                let ports = bridge
-                    .links
-                    .iter()
-                    .map(|(name, vlans)| {
-                        Json::Object(vec![
-                            ("interface", Json::text(name)),
-                            ("vlans", Json::Array(vlans.iter().map(vlan_json).collect())),
-                        ])
-                    })
-                    .collect();
-                Json::Object(vec![
-                    ("bridge", Json::text(&bridge.bridge)),
-                    ("vlan_filtering", Json::Bool(bridge.settings.filtering)),
-                    ("vlan_protocol", Json::String(VlanProtocol::name(bridge.settings.protocol))),
-                    ("default_pvid", Json::number(bridge.settings.default_pvid)),
-                    ("ports", Json::Array(ports)),
-                ])
-            })
-            .collect(),
-    )
-}
-
-fn vlan_json(vlan: &VlanRange) -> Json {
-    let mut fields = vec![("vid", Json::number(vlan.first))];
-    if vlan.last != vlan.first {
-        fields.push(("vid_end", Json::number(vlan.last)));
+/// [{"interface", "vlans": [{"vid", "vid_end" (ranges only), "pvid", "untagged"}]}]}]`,
+/// written as it goes: a bridge may hold a quarter of a million VLANs.
+pub fn write_json(out: &mut dyn Write, bridges: &[BridgeVlans], pretty: bool) -> io::Result<()> {
+    let mut json = Stream::new(out, pretty);
+    json.open(b"[")?;
+    for bridge in bridges {
+        json.open(b"{")?;
+        json.key("bridge")?;
+        json.string(&String::from_utf8_lossy(&bridge.bridge))?;
+        json.key("vlan_filtering")?;
+        json.bool(bridge.settings.filtering)?;
+        json.key("vlan_protocol")?;
+        json.string(&VlanProtocol::name(bridge.settings.protocol))?;
+        json.key("default_pvid")?;
+        json.number(bridge.settings.default_pvid)?;
+        json.key("ports")?;
+        json.open(b"[")?;
+        for (name, vlans) in &bridge.links {
+            json.open(b"{")?;
+            json.key("interface")?;
+            json.string(&String::from_utf8_lossy(name))?;
+            json.key("vlans")?;
+            json.open(b"[")?;
+            for vlan in vlans {
+                json.open(b"{")?;
+                json.key("vid")?;
+                json.number(vlan.first)?;
+                if vlan.last != vlan.first {
+                    json.key("vid_end")?;
+                    json.number(vlan.last)?;
+                }
+                json.key("pvid")?;
+                json.bool(vlan.pvid)?;
+                json.key("untagged")?;
+                json.bool(vlan.untagged)?;
+                json.close(b"}")?;
+            }
+            json.close(b"]")?;
+            json.close(b"}")?;
+        }
+        json.close(b"]")?;
+        json.close(b"}")?;
     }
-    fields.push(("pvid", Json::Bool(vlan.pvid)));
-    fields.push(("untagged", Json::Bool(vlan.untagged)));
-    Json::Object(fields)
+    json.close(b"]")?;
+    json.finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::json;
     use crate::model::BridgeVlanInfo;
 
     fn range(first: u16, last: u16, pvid: bool, untagged: bool) -> VlanRange {
@@ -152,7 +175,7 @@ mod tests {
     #[test]
     fn json_carries_the_same_values() {
         let mut out = Vec::new();
-        json::write(&mut out, &json(&sample()), false).unwrap();
+        write_json(&mut out, &sample(), false).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "[{\"bridge\":\"br0\",\"vlan_filtering\":true,\"vlan_protocol\":\"802.1Q\",\"default_pvid\":1,\"ports\":[\
