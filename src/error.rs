@@ -15,6 +15,19 @@ fn bad_bridge_value(setting: BridgeSetting) -> &'static str {
         BridgeSetting::Stp | BridgeSetting::VlanFiltering => "expect on/off for argument",
         BridgeSetting::VlanProtocol => "bad vlan protocol",
         BridgeSetting::DefaultPvid => "bad default pvid",
+        BridgeSetting::McastSnooping => "bad snooping",
+        BridgeSetting::McastRouter => "bad router",
+        BridgeSetting::McastQuerier => "bad querier",
+        BridgeSetting::McastQueryUseIfaddr => "bad query use ifaddr",
+        BridgeSetting::HashElasticity => "bad elasticity",
+        BridgeSetting::HashMax => "bad max",
+        BridgeSetting::LastMemberCount | BridgeSetting::StartupQueryCount => "bad count",
+        BridgeSetting::LastMemberInterval
+        | BridgeSetting::MembershipInterval
+        | BridgeSetting::QuerierInterval
+        | BridgeSetting::QueryInterval
+        | BridgeSetting::QueryResponseInterval
+        | BridgeSetting::StartupQueryInterval => "bad interval",
     }
 }
 
@@ -30,6 +43,20 @@ fn bridge_failed(setting: BridgeSetting) -> &'static str {
         BridgeSetting::VlanFiltering => "set vlan filtering failed",
         BridgeSetting::VlanProtocol => "set vlan protocol failed",
         BridgeSetting::DefaultPvid => "set default pvid failed",
+        BridgeSetting::McastSnooping => "set multicast snooping failed",
+        BridgeSetting::McastRouter => "set multicast router failed",
+        BridgeSetting::McastQuerier => "set multicast querier failed",
+        BridgeSetting::McastQueryUseIfaddr => "set multicast query use ifaddr failed",
+        BridgeSetting::HashElasticity => "set hash elasticity failed",
+        BridgeSetting::HashMax => "set hash max failed",
+        BridgeSetting::LastMemberCount => "set multicast last member count failed",
+        BridgeSetting::StartupQueryCount => "set multicast startup query count failed",
+        BridgeSetting::LastMemberInterval => "set multicast last member interval failed",
+        BridgeSetting::MembershipInterval => "set multicast membership interval failed",
+        BridgeSetting::QuerierInterval => "set multicast querier interval failed",
+        BridgeSetting::QueryInterval => "set multicast query interval failed",
+        BridgeSetting::QueryResponseInterval => "set multicast query response interval failed",
+        BridgeSetting::StartupQueryInterval => "set multicast startup query interval failed",
     }
 }
 
@@ -39,7 +66,17 @@ fn bad_port_value(setting: PortSetting) -> &'static str {
         PortSetting::PathCost => "bad path cost value",
         // Sic: the original's wording for setportprio (Q14).
         PortSetting::Priority => "bad path priority value",
-        PortSetting::Hairpin => "expect on/off for argument",
+        PortSetting::Hairpin
+        | PortSetting::Learning
+        | PortSetting::Flood
+        | PortSetting::McastFlood
+        | PortSetting::BcastFlood
+        | PortSetting::Isolated
+        | PortSetting::BpduGuard
+        | PortSetting::RootBlock
+        | PortSetting::NeighSuppress => "expect on/off for argument",
+        PortSetting::McastRouter => "bad router",
+        PortSetting::FastLeave => "bad fast leave",
     }
 }
 
@@ -50,6 +87,16 @@ fn port_failed(setting: PortSetting) -> &'static str {
         PortSetting::PathCost => "set path cost failed",
         PortSetting::Priority => "set port priority failed",
         PortSetting::Hairpin => "set hairpin mode failed",
+        PortSetting::McastRouter => "set port multicast router failed",
+        PortSetting::FastLeave => "set port multicast fast leave failed",
+        PortSetting::Learning => "set learning failed",
+        PortSetting::Flood => "set flood failed",
+        PortSetting::McastFlood => "set mcflood failed",
+        PortSetting::BcastFlood => "set bcflood failed",
+        PortSetting::Isolated => "set isolated failed",
+        PortSetting::BpduGuard => "set bpduguard failed",
+        PortSetting::RootBlock => "set rootblock failed",
+        PortSetting::NeighSuppress => "set neighsuppress failed",
     }
 }
 

@@ -40,10 +40,95 @@ pub struct BridgeInfo {
     pub topology_change: bool,
     pub topology_change_detected: bool,
     pub priority: u16,
+    /// Multicast snooping settings; None where the kernel did not report
+    /// them (no IFLA_BR_MCAST_* attributes, no sysfs files).
+    pub mcast: Option<BridgeMcastInfo>,
     /// VLAN settings; None where the kernel has no VLAN filtering
     /// (CONFIG_BRIDGE_VLAN_FILTERING off: no IFLA_BR_VLAN_* attributes, no
     /// sysfs files).
     pub vlan: Option<BridgeVlanInfo>,
+}
+
+/// A bridge's multicast snooping settings (IFLA_BR_MCAST_*, or the
+/// bridge/multicast_* and hash_* files). Intervals in centiseconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BridgeMcastInfo {
+    pub snooping: bool,
+    pub router: u8,
+    pub querier: bool,
+    pub query_use_ifaddr: bool,
+    pub hash_elasticity: u32,
+    pub hash_max: u32,
+    pub last_member_count: u32,
+    pub startup_query_count: u32,
+    pub last_member_interval: u64,
+    pub membership_interval: u64,
+    pub querier_interval: u64,
+    pub query_interval: u64,
+    pub query_response_interval: u64,
+    pub startup_query_interval: u64,
+}
+
+/// A port's flags of docs/compat.md section 10 (IFLA_BRPORT_LEARNING ...),
+/// in the order `port flags` lists them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PortFlags {
+    pub learning: bool,
+    pub flood: bool,
+    pub mcflood: bool,
+    pub bcflood: bool,
+    pub isolated: bool,
+    pub bpduguard: bool,
+    pub rootblock: bool,
+    pub neighsuppress: bool,
+}
+
+impl PortFlags {
+    /// The words of the flags that are on, in the table's order.
+    pub fn words(&self) -> Vec<&'static str> {
+        [
+            (self.learning, "learning"),
+            (self.flood, "flood"),
+            (self.mcflood, "mcflood"),
+            (self.bcflood, "bcflood"),
+            (self.isolated, "isolated"),
+            (self.bpduguard, "bpduguard"),
+            (self.rootblock, "rootblock"),
+            (self.neighsuppress, "neighsuppress"),
+        ]
+        .into_iter()
+        .filter_map(|(on, word)| on.then_some(word))
+        .collect()
+    }
+}
+
+/// A port's multicast settings and flags, where the kernel reported them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PortMcastInfo {
+    /// IFLA_BRPORT_MULTICAST_ROUTER, 0..=3.
+    pub router: u8,
+    pub fast_leave: bool,
+    pub flags: PortFlags,
+}
+
+/// One entry of a bridge's multicast database (RTM_GETMDB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MdbEntry {
+    /// The port's ifindex.
+    pub port: u32,
+    pub group: std::net::IpAddr,
+    /// 0 when the entry has no VLAN.
+    pub vlan: u16,
+    pub permanent: bool,
+    /// Time left, in centiseconds (0 for permanent entries).
+    pub timer: u64,
+}
+
+/// A bridge's multicast database: its groups and its router ports (ifindexes).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Mdb {
+    pub entries: Vec<MdbEntry>,
+    pub router_ports: Vec<u32>,
 }
 
 /// A bridge's VLAN settings (IFLA_BR_VLAN_FILTERING, _PROTOCOL, _DEFAULT_PVID).
@@ -114,6 +199,8 @@ pub struct PortInfo {
     pub config_pending: bool,
     pub topology_change_ack: bool,
     pub hairpin: bool,
+    /// Multicast settings and flags; None where the kernel did not report them.
+    pub mcast: Option<PortMcastInfo>,
 }
 
 /// One network interface as the kernel reports it.

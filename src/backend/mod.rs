@@ -8,7 +8,7 @@ pub mod sysfs;
 
 pub use errno::Errno;
 
-use crate::model::{FdbEntry, Link, LinkVlans, VlanChange};
+use crate::model::{FdbEntry, Link, LinkVlans, Mdb, VlanChange};
 use crate::values::IfName;
 use netlink::NetlinkBackend;
 use sysfs::SysfsReader;
@@ -29,6 +29,29 @@ pub enum BridgeSetting {
     VlanProtocol,
     /// 0..=4094 (IFLA_BR_VLAN_DEFAULT_PVID, u16).
     DefaultPvid,
+    /// IFLA_BR_MCAST_SNOOPING (u8).
+    McastSnooping,
+    /// IFLA_BR_MCAST_ROUTER (u8).
+    McastRouter,
+    /// IFLA_BR_MCAST_QUERIER (u8).
+    McastQuerier,
+    /// IFLA_BR_MCAST_QUERY_USE_IFADDR (u8).
+    McastQueryUseIfaddr,
+    /// IFLA_BR_MCAST_HASH_ELASTICITY (u32).
+    HashElasticity,
+    /// IFLA_BR_MCAST_HASH_MAX (u32).
+    HashMax,
+    /// IFLA_BR_MCAST_LAST_MEMBER_CNT (u32).
+    LastMemberCount,
+    /// IFLA_BR_MCAST_STARTUP_QUERY_CNT (u32).
+    StartupQueryCount,
+    /// The intervals: centiseconds, sent as u64 (IFLA_BR_MCAST_*_INTVL).
+    LastMemberInterval,
+    MembershipInterval,
+    QuerierInterval,
+    QueryInterval,
+    QueryResponseInterval,
+    StartupQueryInterval,
 }
 
 /// A per-port setting brctl changes (one IFLA_BRPORT_* attribute); 0 or 1
@@ -38,6 +61,20 @@ pub enum PortSetting {
     PathCost,
     Priority,
     Hairpin,
+    /// IFLA_BRPORT_MULTICAST_ROUTER (u8, 0..=3).
+    McastRouter,
+    /// IFLA_BRPORT_FAST_LEAVE (u8).
+    FastLeave,
+    /// The port flags, each a u8 0 or 1: IFLA_BRPORT_LEARNING, _UNICAST_FLOOD,
+    /// _MCAST_FLOOD, _BCAST_FLOOD, _ISOLATED, _GUARD, _PROTECT, _NEIGH_SUPPRESS.
+    Learning,
+    Flood,
+    McastFlood,
+    BcastFlood,
+    Isolated,
+    BpduGuard,
+    RootBlock,
+    NeighSuppress,
 }
 
 /// Everything brctl needs from the kernel. Errors are the kernel's errno.
@@ -74,6 +111,9 @@ pub trait Backend {
     fn add_vlans(&mut self, index: u32, change: VlanChange) -> Result<(), Errno>;
     /// Removes a VLAN or a range from link `index`.
     fn delete_vlans(&mut self, index: u32, change: VlanChange) -> Result<(), Errno>;
+    /// The multicast database of `bridge` (RTM_GETMDB). EOPNOTSUPP where it
+    /// cannot be read (sysfs has none).
+    fn mdb(&mut self, bridge: &Link) -> Result<Mdb, Errno>;
 }
 
 /// A `BRCTL_BACKEND` value that names no backend.
@@ -278,6 +318,13 @@ impl Backend for Kernel {
 
     fn delete_vlans(&mut self, index: u32, change: VlanChange) -> Result<(), Errno> {
         self.netlink()?.delete_vlans(index, change)
+    }
+
+    fn mdb(&mut self, bridge: &Link) -> Result<Mdb, Errno> {
+        if self.reads == BackendChoice::Sysfs {
+            return Err(Errno::EOPNOTSUPP);
+        }
+        self.netlink()?.mdb(bridge)
     }
 }
 

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::backend::{Backend, BridgeSetting, Errno, PortSetting};
-use crate::model::{FdbEntry, Link, LinkVlans, PortInfo, VlanChange};
+use crate::model::{FdbEntry, Link, LinkVlans, Mdb, PortInfo, VlanChange};
 use crate::values::IfName;
 
 /// One change a command asked the kernel for, with its arguments, recorded
@@ -29,6 +29,8 @@ pub struct FakeKernel {
     pub fdb: Vec<FdbEntry>,
     /// What `vlans` answers, for any bridge.
     pub vlans: Vec<LinkVlans>,
+    /// What `mdb` answers, for any bridge.
+    pub mdb: Mdb,
     pub calls: BTreeMap<&'static str, usize>,
     /// Every change asked for, in order.
     pub changes: Vec<Change>,
@@ -181,5 +183,10 @@ impl Backend for FakeKernel {
 
     fn delete_vlans(&mut self, index: u32, change: VlanChange) -> Result<(), Errno> {
         self.change("delete_vlans", Change::DeleteVlans { index, change })
+    }
+
+    fn mdb(&mut self, _bridge: &Link) -> Result<Mdb, Errno> {
+        self.count("mdb")?;
+        Ok(self.mdb.clone())
     }
 }

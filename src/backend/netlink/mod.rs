@@ -29,7 +29,7 @@ use neli::{Size, ToBytes};
 
 use super::{Backend, BridgeSetting, PortSetting};
 use crate::backend::Errno;
-use crate::model::{FdbEntry, Link, LinkVlans, VlanChange};
+use crate::model::{FdbEntry, Link, LinkVlans, Mdb, VlanChange};
 use crate::values::IfName;
 use decode::{bridge_vlans, decode_link, decode_neighbour, fdb_entry, link_vlans};
 use frame::{i32_at, io_errno, kernel_errno, split_message};
@@ -316,6 +316,10 @@ impl Backend for NetlinkBackend {
     fn delete_vlans(&mut self, index: u32, change: VlanChange) -> Result<(), Errno> {
         let body = vlan_request(index, change)?;
         self.change(Rtm::Dellink, NlmF::empty(), body)
+    }
+
+    fn mdb(&mut self, _bridge: &Link) -> Result<Mdb, Errno> {
+        Err(Errno::EOPNOTSUPP)
     }
 }
 

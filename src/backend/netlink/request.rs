@@ -60,6 +60,28 @@ pub(super) fn bridge_setting_request(bridge: u32, setting: BridgeSetting, value:
         // The ethertype goes in network byte order.
         BridgeSetting::VlanProtocol => attr(uapi::IFLA_BR_VLAN_PROTOCOL, &narrow::<u16>(value)?.to_be_bytes()),
         BridgeSetting::DefaultPvid => attr(uapi::IFLA_BR_VLAN_DEFAULT_PVID, &narrow::<u16>(value)?.to_ne_bytes()),
+        BridgeSetting::McastSnooping => attr(uapi::IFLA_BR_MCAST_SNOOPING, &[narrow::<u8>(value)?]),
+        BridgeSetting::McastRouter => attr(uapi::IFLA_BR_MCAST_ROUTER, &[narrow::<u8>(value)?]),
+        BridgeSetting::McastQuerier => attr(uapi::IFLA_BR_MCAST_QUERIER, &[narrow::<u8>(value)?]),
+        BridgeSetting::McastQueryUseIfaddr => attr(uapi::IFLA_BR_MCAST_QUERY_USE_IFADDR, &[narrow::<u8>(value)?]),
+        BridgeSetting::HashElasticity => attr(uapi::IFLA_BR_MCAST_HASH_ELASTICITY, &value.to_ne_bytes()),
+        BridgeSetting::HashMax => attr(uapi::IFLA_BR_MCAST_HASH_MAX, &value.to_ne_bytes()),
+        BridgeSetting::LastMemberCount => attr(uapi::IFLA_BR_MCAST_LAST_MEMBER_CNT, &value.to_ne_bytes()),
+        BridgeSetting::StartupQueryCount => attr(uapi::IFLA_BR_MCAST_STARTUP_QUERY_CNT, &value.to_ne_bytes()),
+        BridgeSetting::LastMemberInterval => {
+            attr(uapi::IFLA_BR_MCAST_LAST_MEMBER_INTVL, &u64::from(value).to_ne_bytes())
+        }
+        BridgeSetting::MembershipInterval => {
+            attr(uapi::IFLA_BR_MCAST_MEMBERSHIP_INTVL, &u64::from(value).to_ne_bytes())
+        }
+        BridgeSetting::QuerierInterval => attr(uapi::IFLA_BR_MCAST_QUERIER_INTVL, &u64::from(value).to_ne_bytes()),
+        BridgeSetting::QueryInterval => attr(uapi::IFLA_BR_MCAST_QUERY_INTVL, &u64::from(value).to_ne_bytes()),
+        BridgeSetting::QueryResponseInterval => {
+            attr(uapi::IFLA_BR_MCAST_QUERY_RESPONSE_INTVL, &u64::from(value).to_ne_bytes())
+        }
+        BridgeSetting::StartupQueryInterval => {
+            attr(uapi::IFLA_BR_MCAST_STARTUP_QUERY_INTVL, &u64::from(value).to_ne_bytes())
+        }
     }?;
     let linkinfo = nest(
         Ifla::from(uapi::IFLA_LINKINFO),
@@ -76,6 +98,16 @@ pub(super) fn port_setting_request(port: u32, setting: PortSetting, value: u32) 
         PortSetting::PathCost => attr(uapi::IFLA_BRPORT_COST, &value.to_ne_bytes()),
         PortSetting::Priority => attr(uapi::IFLA_BRPORT_PRIORITY, &narrow::<u16>(value)?.to_ne_bytes()),
         PortSetting::Hairpin => attr(uapi::IFLA_BRPORT_MODE, &[narrow::<u8>(value)?]),
+        PortSetting::McastRouter => attr(uapi::IFLA_BRPORT_MULTICAST_ROUTER, &[narrow::<u8>(value)?]),
+        PortSetting::FastLeave => attr(uapi::IFLA_BRPORT_FAST_LEAVE, &[narrow::<u8>(value)?]),
+        PortSetting::Learning => attr(uapi::IFLA_BRPORT_LEARNING, &[narrow::<u8>(value)?]),
+        PortSetting::Flood => attr(uapi::IFLA_BRPORT_UNICAST_FLOOD, &[narrow::<u8>(value)?]),
+        PortSetting::McastFlood => attr(uapi::IFLA_BRPORT_MCAST_FLOOD, &[narrow::<u8>(value)?]),
+        PortSetting::BcastFlood => attr(uapi::IFLA_BRPORT_BCAST_FLOOD, &[narrow::<u8>(value)?]),
+        PortSetting::Isolated => attr(uapi::IFLA_BRPORT_ISOLATED, &[narrow::<u8>(value)?]),
+        PortSetting::BpduGuard => attr(uapi::IFLA_BRPORT_GUARD, &[narrow::<u8>(value)?]),
+        PortSetting::RootBlock => attr(uapi::IFLA_BRPORT_PROTECT, &[narrow::<u8>(value)?]),
+        PortSetting::NeighSuppress => attr(uapi::IFLA_BRPORT_NEIGH_SUPPRESS, &[narrow::<u8>(value)?]),
     }?;
     let protinfo = nest(Ifla::from(uapi::IFLA_PROTINFO | uapi::NLA_F_NESTED), vec![inner])?;
     ifinfomsg(uapi::AF_BRIDGE, port, vec![protinfo])

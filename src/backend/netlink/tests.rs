@@ -103,6 +103,7 @@ fn decodes_a_bridge() {
         topology_change_detected: true,
         priority: 0x8000,
         vlan: None,
+        mcast: None,
     };
     assert_eq!(link.bridge.as_deref(), Some(&expected));
 }
@@ -161,6 +162,7 @@ fn decodes_a_port() {
         config_pending: true,
         topology_change_ack: true,
         hairpin: true,
+        mcast: None,
     };
     assert_eq!(link.port.as_deref(), Some(&expected));
 }

@@ -204,6 +204,7 @@ fn read_bridge(dir: &Path) -> BridgeInfo {
         topology_change_detected: int_attr(dir, "topology_change_detected") != 0,
         priority: int_attr(dir, "priority") as u16,
         vlan: read_bridge_vlan(dir),
+        mcast: None,
     }
 }
 
@@ -239,6 +240,7 @@ fn read_port(dir: &Path) -> PortInfo {
         config_pending: int_attr(dir, "config_pending") != 0,
         topology_change_ack: int_attr(dir, "change_ack") != 0,
         hairpin: int_attr(dir, "hairpin_mode") != 0,
+        mcast: None,
     }
 }
 

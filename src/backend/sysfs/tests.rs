@@ -158,6 +158,7 @@ fn bridge_link_reads_every_bridge_file() {
             topology_change_detected: false,
             priority: 32768,
             vlan: None,
+            mcast: None,
         })
     );
 }
@@ -214,6 +215,7 @@ fn port_link_reads_every_brport_file() {
             config_pending: true,
             topology_change_ack: false,
             hairpin: true,
+            mcast: None,
         })
     );
     assert!(link.is_port_of(5));
