@@ -243,6 +243,20 @@ pub enum Error {
     BadBackend {
         value: Vec<u8>,
     },
+    /// A bridge setting's integer that is not one (D3) or does not fit `max`.
+    BadBridgeInteger {
+        setting: BridgeSetting,
+        arg: Vec<u8>,
+        problem: NumberProblem,
+        max: u32,
+    },
+    /// A port setting's integer that is not one (D3) or does not fit `max`.
+    BadPortInteger {
+        setting: PortSetting,
+        arg: Vec<u8>,
+        problem: NumberProblem,
+        max: u32,
+    },
     /// A VLAN id or range that is not 1..=4094 ascending.
     BadVlanIds {
         arg: Vec<u8>,
@@ -403,6 +417,12 @@ impl Error {
                 };
                 join(&[b"bad vlan id ", &shown(arg), b": ", &why])
             }
+            Error::BadBridgeInteger { setting, arg, problem, max } => {
+                join(&[bad_bridge_value(*setting).as_bytes(), b" ", &shown(arg), b": ", &integer_range(*problem, *max)])
+            }
+            Error::BadPortInteger { setting, arg, problem, max } => {
+                join(&[bad_port_value(*setting).as_bytes(), b" ", &shown(arg), b": ", &integer_range(*problem, *max)])
+            }
             Error::PvidWithRange { arg } => join(&[b"pvid needs a single vlan id, not the range ", &shown(arg)]),
             Error::BadVlanFlag { arg } => join(&[b"bad vlan flag ", &shown(arg), b": use pvid or untagged"]),
             Error::BadVlanProtocol { arg } => join(&[b"bad vlan protocol ", &shown(arg), b": use 802.1Q or 802.1ad"]),
@@ -479,6 +499,14 @@ pub fn shown(value: &[u8]) -> Vec<u8> {
     }
     text.push(b'\'');
     text
+}
+
+/// `integer_rule` for a field of 0..=`max`.
+fn integer_range(problem: NumberProblem, max: u32) -> Vec<u8> {
+    match problem {
+        NumberProblem::OutOfRange => format!("allowed range is 0 to {max}").into_bytes(),
+        problem => integer_rule(problem, u64::from(max)).to_vec(),
+    }
 }
 
 /// `integer_rule` for a field with its own range.

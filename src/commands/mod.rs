@@ -6,6 +6,7 @@ mod bridge;
 #[cfg(test)]
 mod fake;
 mod fdb;
+mod mdb;
 mod port;
 mod show;
 mod stp;
@@ -79,6 +80,14 @@ pub enum Command {
         vids: VlanIds,
     },
     ShowVlans(Vec<IfName>),
+    /// A port flag (learning, flood, ...), checked as hairpin is.
+    SetPortFlag {
+        bridge: IfName,
+        port: IfName,
+        setting: PortSetting,
+        on: bool,
+    },
+    ShowMdb(IfName),
     Show(Vec<IfName>),
     ShowMacs(IfName),
     ShowStp(IfName),
@@ -106,6 +115,7 @@ impl Command {
                 | Command::ShowMacs(_)
                 | Command::ShowStp(_)
                 | Command::ShowVlans(_)
+                | Command::ShowMdb(_)
                 | Command::SetGcInterval
         )
     }
@@ -122,7 +132,14 @@ impl Command {
         match self {
             Command::AddBridge(bridge) => bridge::add(backend, &bridge),
             Command::DeleteBridge(bridge) => bridge::delete(backend, &bridge),
-            Command::SetBridge { bridge, setting, value } => bridge::set(backend, &bridge, setting, value),
+            Command::SetBridge { bridge, setting, value } => {
+                bridge::set(backend, &bridge, setting, value)?;
+                if setting == BridgeSetting::HashElasticity {
+                    // The kernel takes the value and only logs that it ignores it.
+                    err.write_all(b"warning: kernels since Linux 5.0 ignore hash elasticity (it stays 16)\n")?;
+                }
+                Ok(())
+            }
             Command::AddInterfaces { bridge, devices } => port::add_all(backend, &bridge, &devices),
             Command::DeleteInterfaces { bridge, devices } => port::delete_all(backend, &bridge, &devices),
             Command::Hairpin { bridge, port, on } => port::hairpin(backend, &bridge, &port, on.get()),
@@ -132,6 +149,8 @@ impl Command {
             }
             Command::DeleteVlans { bridge, port, vids } => vlan::delete(backend, &bridge, &port, vids),
             Command::ShowVlans(bridges) => vlan::show(backend, &bridges, style, out, err),
+            Command::SetPortFlag { bridge, port, setting, on } => port::flag(backend, &bridge, &port, setting, on),
+            Command::ShowMdb(bridge) => mdb::show(backend, &bridge, style, out),
             Command::Show(bridges) => show::show(backend, &bridges, style, out, err),
             Command::ShowMacs(bridge) => fdb::showmacs(backend, &bridge, style, out),
             Command::ShowStp(bridge) => stp::showstp(backend, &bridge, style, out),

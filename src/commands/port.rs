@@ -130,13 +130,38 @@ pub fn set(
 /// hairpin checks that both names exist before it writes, as the original.
 pub fn hairpin(backend: &mut dyn Backend, bridge: &IfName, port: &IfName, on: bool) -> Result<(), Error> {
     let failed = |errno| Error::Hairpin { port: port.clone(), bridge: bridge.clone(), errno };
+    both_names(backend, bridge, port, PortSetting::Hairpin, u32::from(on), failed)
+}
+
+/// The port flags (learning, flood, ...): hairpin's checks, `set <flag> failed` messages.
+pub fn flag(
+    backend: &mut dyn Backend,
+    bridge: &IfName,
+    port: &IfName,
+    setting: PortSetting,
+    on: bool,
+) -> Result<(), Error> {
+    let failed = |errno| Error::SetPort { setting, errno };
+    both_names(backend, bridge, port, setting, u32::from(on), failed)
+}
+
+/// Sets a port setting after checking that both names exist, then that
+/// the port is one of the bridge's (the hairpin pattern).
+fn both_names(
+    backend: &mut dyn Backend,
+    bridge: &IfName,
+    port: &IfName,
+    setting: PortSetting,
+    value: u32,
+    failed: impl Fn(Errno) -> Error,
+) -> Result<(), Error> {
     let (port_link, bridge_link) = {
         let port_link =
-            backend.link(port).map_err(failed)?.ok_or_else(|| Error::NoSuchInterface { name: port.clone() })?;
+            backend.link(port).map_err(&failed)?.ok_or_else(|| Error::NoSuchInterface { name: port.clone() })?;
         let bridge_link =
-            backend.link(bridge).map_err(failed)?.ok_or_else(|| Error::NoSuchBridge { name: bridge.clone() })?;
+            backend.link(bridge).map_err(&failed)?.ok_or_else(|| Error::NoSuchBridge { name: bridge.clone() })?;
         (port_link, bridge_link)
     };
-    let port_link = check_port(backend, (port, &port_link), Some(&bridge_link), bridge, failed)?;
-    backend.set_port(port_link.index, PortSetting::Hairpin, u32::from(on)).map_err(failed)
+    let port_link = check_port(backend, (port, &port_link), Some(&bridge_link), bridge, &failed)?;
+    backend.set_port(port_link.index, setting, value).map_err(failed)
 }

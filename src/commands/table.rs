@@ -9,7 +9,9 @@ use std::os::unix::ffi::OsStrExt;
 use super::Command;
 use crate::backend::{BridgeSetting, PortSetting};
 use crate::error::Error;
-use crate::values::{BridgePriority, Centisecs, DefaultPvid, IfName, OnOff, PortInteger, VlanIds, VlanProtocol};
+use crate::values::{
+    BridgePriority, Centisecs, DefaultPvid, IfName, NumberProblem, OnOff, PortInteger, VlanIds, VlanProtocol,
+};
 
 /// Where a command is listed in the help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +46,13 @@ enum Kind {
     AddVlan,
     DeleteVlan,
     ShowVlans,
+    /// A bridge setting from an integer that fits `max` (D3).
+    BridgeInteger(BridgeSetting, u32),
+    /// A port setting from an integer that fits `max` (D3).
+    PortByte(PortSetting, u32),
+    /// A port flag from on/off, as hairpin.
+    PortFlag(PortSetting),
+    ShowMdb,
 }
 
 /// One brctl command.
@@ -94,6 +103,31 @@ pub const COMMANDS: &[CommandSpec] = &[
     ours("addvlan", "<bridge> <port> <vid>[-<vid>] [pvid] [untagged]", "add vlans to a port", 3, Kind::AddVlan),
     ours("delvlan", "<bridge> <port> <vid>[-<vid>]", "delete vlans from a port", 3, Kind::DeleteVlan),
     ours("showvlans", "[ <bridge> ]", "show vlans of ports", 0, Kind::ShowVlans),
+    ours("setmcsnoop", "<bridge> <int>", "set multicast snooping", 2, Kind::BridgeInteger(BridgeSetting::McastSnooping, 255)),
+    ours("setmcrouter", "<bridge> <int>", "set multicast router", 2, Kind::BridgeInteger(BridgeSetting::McastRouter, 255)),
+    ours("setmcquerier", "<bridge> <int>", "set multicast querier", 2, Kind::BridgeInteger(BridgeSetting::McastQuerier, 255)),
+    ours("setmcqifaddr", "<bridge> <int>", "set multicast query use ifaddr", 2, Kind::BridgeInteger(BridgeSetting::McastQueryUseIfaddr, 255)),
+    ours("sethashel", "<bridge> <int>", "set hash elasticity (ignored since Linux 5.0)", 2, Kind::BridgeInteger(BridgeSetting::HashElasticity, u32::MAX)),
+    ours("sethashmax", "<bridge> <int>", "set hash max", 2, Kind::BridgeInteger(BridgeSetting::HashMax, u32::MAX)),
+    ours("setmclmc", "<bridge> <int>", "set multicast last member count", 2, Kind::BridgeInteger(BridgeSetting::LastMemberCount, u32::MAX)),
+    ours("setmcsqc", "<bridge> <int>", "set multicast startup query count", 2, Kind::BridgeInteger(BridgeSetting::StartupQueryCount, u32::MAX)),
+    ours("setmclmi", "<bridge> <time>", "set multicast last member interval", 2, Kind::BridgeTime(BridgeSetting::LastMemberInterval)),
+    ours("setmcmi", "<bridge> <time>", "set multicast membership interval", 2, Kind::BridgeTime(BridgeSetting::MembershipInterval)),
+    ours("setmcqpi", "<bridge> <time>", "set multicast querier interval", 2, Kind::BridgeTime(BridgeSetting::QuerierInterval)),
+    ours("setmcqi", "<bridge> <time>", "set multicast query interval", 2, Kind::BridgeTime(BridgeSetting::QueryInterval)),
+    ours("setmcqri", "<bridge> <time>", "set multicast query response interval", 2, Kind::BridgeTime(BridgeSetting::QueryResponseInterval)),
+    ours("setmcsqi", "<bridge> <time>", "set multicast startup query interval", 2, Kind::BridgeTime(BridgeSetting::StartupQueryInterval)),
+    ours("setportmcrouter", "<bridge> <port> <int>", "set port multicast router", 3, Kind::PortByte(PortSetting::McastRouter, 255)),
+    ours("setportmcfl", "<bridge> <port> <int>", "set port multicast fast leave", 3, Kind::PortByte(PortSetting::FastLeave, 255)),
+    ours("showmdb", "<bridge>", "show multicast groups", 1, Kind::ShowMdb),
+    ours("learning", "<bridge> <port> {on|off}", "turn learning on/off", 3, Kind::PortFlag(PortSetting::Learning)),
+    ours("flood", "<bridge> <port> {on|off}", "turn unicast flooding on/off", 3, Kind::PortFlag(PortSetting::Flood)),
+    ours("mcflood", "<bridge> <port> {on|off}", "turn multicast flooding on/off", 3, Kind::PortFlag(PortSetting::McastFlood)),
+    ours("bcflood", "<bridge> <port> {on|off}", "turn broadcast flooding on/off", 3, Kind::PortFlag(PortSetting::BcastFlood)),
+    ours("isolated", "<bridge> <port> {on|off}", "turn port isolation on/off", 3, Kind::PortFlag(PortSetting::Isolated)),
+    ours("bpduguard", "<bridge> <port> {on|off}", "turn bpdu guard on/off", 3, Kind::PortFlag(PortSetting::BpduGuard)),
+    ours("rootblock", "<bridge> <port> {on|off}", "turn root block on/off", 3, Kind::PortFlag(PortSetting::RootBlock)),
+    ours("neighsuppress", "<bridge> <port> {on|off}", "turn neighbour suppression on/off", 3, Kind::PortFlag(PortSetting::NeighSuppress)),
     CommandSpec {
         listing: Listing::Hidden,
         ..spec("setgcint", "<bridge> <time>", "set garbage collection interval", 0, Kind::SetGcInterval)
@@ -226,6 +260,32 @@ impl CommandSpec {
                 Command::DeleteVlans { bridge: name(bridge)?, port: name(port)?, vids: vlan_ids(ids)? }
             }
             (Kind::ShowVlans, bridges) => Command::ShowVlans(names(bridges)?),
+            (Kind::BridgeInteger(setting, max), [bridge, value, ..]) => {
+                let bridge = name(bridge)?;
+                let value = bounded(value, max).map_err(|problem| Error::BadBridgeInteger {
+                    setting,
+                    arg: value.as_bytes().to_vec(),
+                    problem,
+                    max,
+                })?;
+                Command::SetBridge { bridge, setting, value }
+            }
+            (Kind::PortByte(setting, max), [bridge, port, value, ..]) => {
+                let (bridge, port) = (name(bridge)?, name(port)?);
+                let value = bounded(value, max).map_err(|problem| Error::BadPortInteger {
+                    setting,
+                    arg: value.as_bytes().to_vec(),
+                    problem,
+                    max,
+                })?;
+                Command::SetPort { bridge, port, setting, value }
+            }
+            (Kind::PortFlag(setting), [bridge, port, word, ..]) => {
+                // As hairpin: the word before the names.
+                let on = on_off(word)?;
+                Command::SetPortFlag { bridge: name(bridge)?, port: name(port)?, setting, on: on.get() }
+            }
+            (Kind::ShowMdb, [bridge, ..]) => Command::ShowMdb(name(bridge)?),
             _ => return Err(self.argument_count()),
         })
     }
@@ -237,6 +297,15 @@ fn name(arg: &OsString) -> Result<IfName, Error> {
 
 fn names(args: &[OsString]) -> Result<Vec<IfName>, Error> {
     args.iter().map(name).collect()
+}
+
+/// An integer with the original's bases (D3) that is at most `max`.
+fn bounded(arg: &OsString, max: u32) -> Result<u32, NumberProblem> {
+    let value = PortInteger::parse(arg)?.get();
+    if value > max {
+        return Err(NumberProblem::OutOfRange);
+    }
+    Ok(value)
 }
 
 fn vlan_ids(arg: &OsString) -> Result<VlanIds, Error> {
