@@ -7,7 +7,8 @@
 //! /usr/sbin/brctl in a private mount namespace.
 //!
 //! The section before it tests our deliberate differences (compat reference section 7) with
-//! our binary alone.
+//! our binary alone. The very last runs a part of this binary again on a second kernel, Linux
+//! 6.1 in User-Mode Linux (tests/common/uml.rs).
 
 // The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
 // panic, index and run other programs.
@@ -28,6 +29,7 @@ use std::process::Command;
 use common::lab::{BR0_WITH_VETHS, TWO_BRIDGES};
 use common::original::{self, ORIGINAL_PATH};
 use common::scratch::Scratch;
+use common::uml::{self, UmlScenario};
 use common::{assert_same, namespace, ours, run_ours, skip, Outcome, Run, Scenario};
 
 /// The usual small lab: bridge br0 (down) and veths v0, v1, v2 (with peers), nothing enslaved.
@@ -922,4 +924,81 @@ fn differential_tests_refuse_ours_in_the_originals_place() {
             assert!(stderr.contains(&summary), "no summary line {summary:?}:\n{text}");
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The same tests on a second kernel: Linux 6.1 in User-Mode Linux (tests/common/uml.rs)
+
+/// Set in the environment of this binary when it runs inside UML: the run there must not boot
+/// UML once more.
+const IN_UML: &str = "BRCTL_TEST_IN_UML";
+
+/// The differential tests that run again inside UML. Not all of them: forks are slow in UML
+/// (some 20 ms a process, and each state dump of the lab reads every sysfs attribute through a
+/// process of its own), so the whole suite took 13 minutes there, measured, and its heaviest
+/// scenarios (hairpin_on_then_off, port_settings_valid_values: many dumps of two bridges) ran
+/// into the lab's 60 s limit per scenario; CI would run it twice (as root and as a normal
+/// user). These are the ones whose outcome the kernel decides, one or two of each kind, some
+/// 100 s in all: the kernel's own refusals and range checks (a non-bridge in addbr, a bridge, a
+/// loopback or a port of another master in addif, delbr of an up bridge or a non-bridge, the
+/// ranges of the bridge times and port values), settings that land in sysfs (bridge priority,
+/// STP), the reads (show with STP, showstp, showmacs), and the proof that the original inside is
+/// bridge-utils 1.7.1. The command-line tests (help, usage, unknown options) leave the kernel
+/// alone and stay out.
+const UML_FILTERS: &[&str] = &[
+    "the_proof_refuses_ours_a_copy_and_other_programs",
+    "addbr_existing_non_bridge",
+    "addif_bridge_as_port",
+    "addif_loopback",
+    "addif_non_bridge_master",
+    "delbr_up_bridge_is_refused",
+    "delbr_non_bridge_is_not_deleted",
+    "set_times_kernel_range_errors",
+    "port_settings_kernel_range_errors",
+    "setbridgeprio_valid_values",
+    "stp_on_off_words",
+    "show_stp_yes_and_no",
+    "showstp_down_bridge",
+    "showmacs_down_bridge",
+];
+
+/// Boots UML (Linux 6.1, where this machine's kernel may be another) and runs this test binary
+/// there, with `UML_FILTERS` and CI=true, so nothing may skip inside: the original must be proven
+/// bridge-utils 1.7.1 there too, and every test must pass.
+#[test]
+fn differential_tests_pass_on_linux_6_1_in_uml() {
+    let name = "differential_tests_pass_on_linux_6_1_in_uml";
+    if std::env::var_os(IN_UML).is_some() || std::env::var_os(META_CHILD).is_some() {
+        return;
+    }
+    if original::require(name).is_none() {
+        return;
+    }
+    let exe = std::env::current_exe().expect("this test binary");
+    let exe = exe.to_str().expect("a UTF-8 path for this test binary");
+    let mut inner = vec!["env", "CI=true", "BRCTL_TEST_IN_UML=1", exe, "--exact", "--test-threads=1"];
+    inner.extend_from_slice(UML_FILTERS);
+    let script = [uml::record_line("version", &[ORIGINAL_PATH, "-V"]), uml::record_line("inner", &inner)].concat();
+    let Some(run) = uml::run(name, &[UmlScenario::new("differential", &script).timeout(600)]) else {
+        return;
+    };
+    let result = run.get("differential").assert_ok();
+    assert!(run.kernel.starts_with("6.1"), "ran on {:?}, not Linux 6.1", run.kernel);
+    let version = result.outcome("version");
+    assert_eq!(version.stdout, original::ORIGINAL_VERSION, "the original inside: {version:?}");
+    let inner = result.outcome("inner");
+    let text = format!("{}{}", inner.stdout_text(), inner.stderr_text());
+    assert_eq!(inner.rc, 0, "the differential tests failed on {}:\n{text}", run.kernel);
+    let summary = format!("test result: ok. {} passed; 0 failed;", UML_FILTERS.len());
+    assert!(inner.stdout_text().contains(&summary), "no {summary:?} in:\n{text}");
+    for test in UML_FILTERS {
+        assert!(inner.stdout_text().contains(&format!("test {test} ... ok\n")), "{test} did not pass:\n{text}");
+    }
+    assert!(!text.contains("SKIPPED"), "something skipped inside:\n{text}");
+    eprintln!(
+        "{name}: {} differential tests passed on Linux {} in {:.0} s",
+        UML_FILTERS.len(),
+        run.kernel,
+        run.elapsed.as_secs_f64()
+    );
 }
