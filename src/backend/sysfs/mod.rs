@@ -15,7 +15,9 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::backend::Errno;
-use crate::model::{BridgeId, BridgeInfo, BridgeVlanInfo, FdbEntry, FdbFlags, Link, PortInfo};
+use crate::model::{
+    BridgeId, BridgeInfo, BridgeMcastInfo, BridgeVlanInfo, FdbEntry, FdbFlags, Link, PortFlags, PortInfo, PortMcastInfo,
+};
 use crate::values::IfName;
 
 const IFF_UP: i64 = 0x1;
@@ -204,8 +206,32 @@ fn read_bridge(dir: &Path) -> BridgeInfo {
         topology_change_detected: int_attr(dir, "topology_change_detected") != 0,
         priority: int_attr(dir, "priority") as u16,
         vlan: read_bridge_vlan(dir),
-        mcast: None,
+        mcast: read_bridge_mcast(dir),
     }
+}
+
+/// The multicast snooping settings of a `bridge/` directory, all printed
+/// with `%d`, `%u` or `%lu` (the intervals in clock_t, centiseconds, as
+/// netlink sends them). None when multicast_snooping is missing: a kernel
+/// without CONFIG_BRIDGE_IGMP_SNOOPING, which has none of these files.
+fn read_bridge_mcast(dir: &Path) -> Option<BridgeMcastInfo> {
+    let snooping = read_int(&dir.join("multicast_snooping"))?;
+    Some(BridgeMcastInfo {
+        snooping: snooping != 0,
+        router: int_attr(dir, "multicast_router") as u8,
+        querier: int_attr(dir, "multicast_querier") != 0,
+        query_use_ifaddr: int_attr(dir, "multicast_query_use_ifaddr") != 0,
+        hash_elasticity: int_attr(dir, "hash_elasticity") as u32,
+        hash_max: int_attr(dir, "hash_max") as u32,
+        last_member_count: int_attr(dir, "multicast_last_member_count") as u32,
+        startup_query_count: int_attr(dir, "multicast_startup_query_count") as u32,
+        last_member_interval: int_attr(dir, "multicast_last_member_interval") as u64,
+        membership_interval: int_attr(dir, "multicast_membership_interval") as u64,
+        querier_interval: int_attr(dir, "multicast_querier_interval") as u64,
+        query_interval: int_attr(dir, "multicast_query_interval") as u64,
+        query_response_interval: int_attr(dir, "multicast_query_response_interval") as u64,
+        startup_query_interval: int_attr(dir, "multicast_startup_query_interval") as u64,
+    })
 }
 
 /// The VLAN settings of a `bridge/` directory: vlan_filtering (`%d`),
@@ -240,8 +266,32 @@ fn read_port(dir: &Path) -> PortInfo {
         config_pending: int_attr(dir, "config_pending") != 0,
         topology_change_ack: int_attr(dir, "change_ack") != 0,
         hairpin: int_attr(dir, "hairpin_mode") != 0,
-        mcast: None,
+        mcast: read_port_mcast(dir),
     }
+}
+
+/// The multicast settings and flags of a `brport/` directory (`%d` each).
+/// None when learning is missing: a kernel older than the flags' files.
+/// multicast_router and multicast_fast_leave exist only with
+/// CONFIG_BRIDGE_IGMP_SNOOPING and read as 0 without it, as netlink leaves
+/// them when it does not send them.
+fn read_port_mcast(dir: &Path) -> Option<PortMcastInfo> {
+    let learning = read_int(&dir.join("learning"))?;
+    let flag = |file: &str| int_attr(dir, file) != 0;
+    Some(PortMcastInfo {
+        router: int_attr(dir, "multicast_router") as u8,
+        fast_leave: flag("multicast_fast_leave"),
+        flags: PortFlags {
+            learning: learning != 0,
+            flood: flag("unicast_flood"),
+            mcflood: flag("multicast_flood"),
+            bcflood: flag("broadcast_flood"),
+            isolated: flag("isolated"),
+            bpduguard: flag("bpdu_guard"),
+            rootblock: flag("root_block"),
+            neighsuppress: flag("neigh_suppress"),
+        },
+    })
 }
 
 /// An integer attribute; 0 when missing, unreadable or malformed (the

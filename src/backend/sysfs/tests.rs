@@ -3,6 +3,7 @@
 
 mod fake_tree;
 mod kernel;
+mod mcast;
 
 use super::*;
 use fake_tree::FakeTree;
