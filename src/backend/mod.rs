@@ -320,8 +320,9 @@ impl Backend for Kernel {
         self.netlink()?.delete_vlans(index, change)
     }
 
+    /// From netlink only, as `vlans`: sysfs has no multicast database.
     fn mdb(&mut self, bridge: &Link) -> Result<Mdb, Errno> {
-        if self.reads == BackendChoice::Sysfs {
+        if self.reads == BackendChoice::Sysfs || !self.netlink_reads {
             return Err(Errno::EOPNOTSUPP);
         }
         self.netlink()?.mdb(bridge)
@@ -344,5 +345,16 @@ mod tests {
         // Under auto netlink's own error is the answer, not sysfs's EOPNOTSUPP.
         assert_eq!(kernel(BackendChoice::Auto, true).vlans(&bridge), Err(Errno(libc::EACCES)));
         assert_eq!(kernel(BackendChoice::Netlink, true).vlans(&bridge), Err(Errno(libc::EACCES)));
+    }
+
+    #[test]
+    fn the_multicast_database_comes_from_netlink_only() {
+        let bridge = Link { index: 2, name: b"br0".to_vec(), ..Link::default() };
+        assert_eq!(kernel(BackendChoice::Sysfs, true).mdb(&bridge), Err(Errno::EOPNOTSUPP));
+        assert_eq!(kernel(BackendChoice::Auto, true).mdb(&bridge), Err(Errno(libc::EACCES)));
+        assert_eq!(kernel(BackendChoice::Netlink, true).mdb(&bridge), Err(Errno(libc::EACCES)));
+        let mut without_reads = kernel(BackendChoice::Auto, true);
+        without_reads.netlink_reads = false;
+        assert_eq!(without_reads.mdb(&bridge), Err(Errno::EOPNOTSUPP));
     }
 }

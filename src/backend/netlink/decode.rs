@@ -5,7 +5,10 @@ use std::collections::HashMap;
 use std::num::NonZeroU16;
 
 use super::uapi;
-use crate::model::{BridgeId, BridgeInfo, BridgeVlanInfo, FdbEntry, FdbFlags, Link, LinkVlans, PortInfo, VlanRange};
+use crate::model::{
+    BridgeId, BridgeInfo, BridgeMcastInfo, BridgeVlanInfo, FdbEntry, FdbFlags, Link, LinkVlans, PortInfo,
+    PortMcastInfo, VlanRange,
+};
 
 /// The attributes in `bytes`, as (type without the NLA_F_* flags, payload).
 /// Stops quietly at a malformed or truncated attribute.
@@ -30,7 +33,7 @@ impl<'a> Iterator for Attrs<'a> {
 }
 
 /// An unsigned integer attribute of whatever width the kernel sent.
-fn uint(payload: &[u8]) -> Option<u64> {
+pub(super) fn uint(payload: &[u8]) -> Option<u64> {
     Some(match *payload {
         [a] => u64::from(a),
         [a, b] => u64::from(u16::from_ne_bytes([a, b])),
@@ -117,6 +120,10 @@ fn decode_bridge(data: &[u8]) -> BridgeInfo {
     // (always 0; seen on 6.18) but never the protocol or the default PVID:
     // BridgeInfo::vlan_support tells the two apart.
     let (mut vlan, mut has_vlan) = (BridgeVlanInfo::default(), false);
+    // Multicast snooping (CONFIG_BRIDGE_IGMP_SNOOPING): u8 flags and router
+    // type, u32 counts, u64 intervals in clock_t; all sent together, keyed
+    // here on IFLA_BR_MCAST_SNOOPING.
+    let (mut mcast, mut has_mcast) = (BridgeMcastInfo::default(), false);
     for (ty, value) in Attrs(data) {
         match ty {
             uapi::IFLA_BR_FORWARD_DELAY => set(&mut info.forward_delay, value),
@@ -146,15 +153,43 @@ fn decode_bridge(data: &[u8]) -> BridgeInfo {
                 }
             }
             uapi::IFLA_BR_VLAN_DEFAULT_PVID => set(&mut vlan.default_pvid, value),
-            _ => {}
+            uapi::IFLA_BR_MCAST_SNOOPING => {
+                set_flag(&mut mcast.snooping, value);
+                has_mcast = true;
+            }
+            ty => decode_bridge_mcast(&mut mcast, ty, value),
         }
     }
     info.vlan = has_vlan.then_some(vlan);
+    info.mcast = has_mcast.then_some(mcast);
     info
+}
+
+/// The IFLA_BR_MCAST_* attributes other than the snooping flag.
+fn decode_bridge_mcast(mcast: &mut BridgeMcastInfo, ty: u16, value: &[u8]) {
+    match ty {
+        uapi::IFLA_BR_MCAST_ROUTER => set(&mut mcast.router, value),
+        uapi::IFLA_BR_MCAST_QUERIER => set_flag(&mut mcast.querier, value),
+        uapi::IFLA_BR_MCAST_QUERY_USE_IFADDR => set_flag(&mut mcast.query_use_ifaddr, value),
+        uapi::IFLA_BR_MCAST_HASH_ELASTICITY => set(&mut mcast.hash_elasticity, value),
+        uapi::IFLA_BR_MCAST_HASH_MAX => set(&mut mcast.hash_max, value),
+        uapi::IFLA_BR_MCAST_LAST_MEMBER_CNT => set(&mut mcast.last_member_count, value),
+        uapi::IFLA_BR_MCAST_STARTUP_QUERY_CNT => set(&mut mcast.startup_query_count, value),
+        uapi::IFLA_BR_MCAST_LAST_MEMBER_INTVL => set(&mut mcast.last_member_interval, value),
+        uapi::IFLA_BR_MCAST_MEMBERSHIP_INTVL => set(&mut mcast.membership_interval, value),
+        uapi::IFLA_BR_MCAST_QUERIER_INTVL => set(&mut mcast.querier_interval, value),
+        uapi::IFLA_BR_MCAST_QUERY_INTVL => set(&mut mcast.query_interval, value),
+        uapi::IFLA_BR_MCAST_QUERY_RESPONSE_INTVL => set(&mut mcast.query_response_interval, value),
+        uapi::IFLA_BR_MCAST_STARTUP_QUERY_INTVL => set(&mut mcast.startup_query_interval, value),
+        _ => {}
+    }
 }
 
 fn decode_port(data: &[u8]) -> PortInfo {
     let mut info = PortInfo::default();
+    // The flags are u8 0/1 and the router type a u8 0..=3, keyed on
+    // IFLA_BRPORT_LEARNING (sent by every kernel that has the flags).
+    let (mut mcast, mut has_mcast) = (PortMcastInfo::default(), false);
     for (ty, value) in Attrs(data) {
         match ty {
             uapi::IFLA_BRPORT_STATE => set(&mut info.state, value),
@@ -172,10 +207,31 @@ fn decode_port(data: &[u8]) -> PortInfo {
             uapi::IFLA_BRPORT_MESSAGE_AGE_TIMER => set(&mut info.message_age_timer, value),
             uapi::IFLA_BRPORT_FORWARD_DELAY_TIMER => set(&mut info.forward_delay_timer, value),
             uapi::IFLA_BRPORT_HOLD_TIMER => set(&mut info.hold_timer, value),
-            _ => {}
+            uapi::IFLA_BRPORT_LEARNING => {
+                set_flag(&mut mcast.flags.learning, value);
+                has_mcast = true;
+            }
+            ty => decode_port_mcast(&mut mcast, ty, value),
         }
     }
+    info.mcast = has_mcast.then_some(mcast);
     info
+}
+
+/// The port's multicast attributes and flags other than learning.
+fn decode_port_mcast(mcast: &mut PortMcastInfo, ty: u16, value: &[u8]) {
+    match ty {
+        uapi::IFLA_BRPORT_MULTICAST_ROUTER => set(&mut mcast.router, value),
+        uapi::IFLA_BRPORT_FAST_LEAVE => set_flag(&mut mcast.fast_leave, value),
+        uapi::IFLA_BRPORT_UNICAST_FLOOD => set_flag(&mut mcast.flags.flood, value),
+        uapi::IFLA_BRPORT_MCAST_FLOOD => set_flag(&mut mcast.flags.mcflood, value),
+        uapi::IFLA_BRPORT_BCAST_FLOOD => set_flag(&mut mcast.flags.bcflood, value),
+        uapi::IFLA_BRPORT_ISOLATED => set_flag(&mut mcast.flags.isolated, value),
+        uapi::IFLA_BRPORT_GUARD => set_flag(&mut mcast.flags.bpduguard, value),
+        uapi::IFLA_BRPORT_PROTECT => set_flag(&mut mcast.flags.rootblock, value),
+        uapi::IFLA_BRPORT_NEIGH_SUPPRESS => set_flag(&mut mcast.flags.neighsuppress, value),
+        _ => {}
+    }
 }
 
 /// The VLANs of one link from an AF_BRIDGE RTM_NEWLINK message of the

@@ -12,6 +12,7 @@
 
 mod decode;
 mod frame;
+mod mdb;
 mod request;
 mod uapi;
 
@@ -33,9 +34,10 @@ use crate::model::{FdbEntry, Link, LinkVlans, Mdb, VlanChange};
 use crate::values::IfName;
 use decode::{bridge_vlans, decode_link, decode_neighbour, fdb_entry, link_vlans};
 use frame::{i32_at, io_errno, kernel_errno, split_message};
+use mdb::{bridge_mdb, mdb_part};
 use request::{
-    attr, bridge_dump_request, bridge_setting_request, c_string, ext_mask, ifinfomsg, link_dump_request, nest,
-    port_setting_request, vlan_dump_request, vlan_request,
+    attr, bridge_dump_request, bridge_setting_request, c_string, ext_mask, ifinfomsg, link_dump_request,
+    mdb_dump_request, nest, port_setting_request, vlan_dump_request, vlan_request,
 };
 use uapi::{NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_DUMP_INTR};
 
@@ -81,13 +83,14 @@ impl NetlinkBackend {
     /// Sends one request (with `extra` flags, such as CREATE) and feeds every
     /// reply message (type and payload) to `each` until the request is
     /// answered as `answer` says. A kernel error becomes its errno. Returns
-    /// whether the kernel flagged the dump as interrupted.
-    fn exchange(
+    /// whether the kernel flagged the dump as interrupted. The body is an
+    /// ifinfomsg with its attributes, or raw bytes (RTM_GETMDB's br_port_msg).
+    fn exchange<B: Size + ToBytes>(
         &mut self,
         ty: Rtm,
         answer: Answer,
         extra: NlmF,
-        body: Ifinfomsg,
+        body: B,
         each: &mut dyn FnMut(u16, &[u8]),
     ) -> Result<bool, Errno> {
         self.seq = self.seq.wrapping_add(1);
@@ -164,10 +167,10 @@ impl NetlinkBackend {
 
     /// Runs a dump to its end and decodes the messages of type `reply`,
     /// starting it over when the kernel says it was interrupted.
-    fn dump<T>(
+    fn dump<T, B: Size + ToBytes + Clone>(
         &mut self,
         ty: Rtm,
-        body: &Ifinfomsg,
+        body: &B,
         reply: Rtm,
         decode: &dyn Fn(&[u8]) -> Option<T>,
     ) -> Result<Vec<T>, Errno> {
@@ -318,8 +321,17 @@ impl Backend for NetlinkBackend {
         self.change(Rtm::Dellink, NlmF::empty(), body)
     }
 
-    fn mdb(&mut self, _bridge: &Link) -> Result<Mdb, Errno> {
-        Err(Errno::EOPNOTSUPP)
+    fn mdb(&mut self, bridge_link: &Link) -> Result<Mdb, Errno> {
+        let bridge = bridge_link.index;
+        // The dump has every bridge's database (and VXLAN devices'); only
+        // the messages of this bridge are decoded, possibly several when
+        // its database did not fit one.
+        // The kernel's dump messages are of type RTM_GETMDB, not NEWMDB
+        // (br_mdb_dump since 3.8, rtnl_mdb_dump since 6.2; NEWMDB is for
+        // notifications), as iproute2 expects.
+        let decode = |payload: &[u8]| mdb_part(payload, bridge);
+        let parts = self.dump(Rtm::Getmdb, &mdb_dump_request(), Rtm::Getmdb, &decode)?;
+        Ok(bridge_mdb(parts))
     }
 }
 

@@ -183,3 +183,14 @@ fn vlan_info(flags: u16, vid: u16) -> Result<Rtattr<u16, Buffer>, Errno> {
     let [v0, v1] = vid.to_ne_bytes();
     attr(uapi::IFLA_BRIDGE_VLAN_INFO, &[f0, f1, v0, v1])
 }
+
+/// The RTM_GETMDB dump request: struct br_port_msg { __u8 family; __u32
+/// ifindex; } (8 bytes with its padding), AF_BRIDGE and ifindex 0, as
+/// iproute2 sends it. The kernel dumps every device's database whatever
+/// the ifindex (a strict-checking socket would refuse a non-zero one), so
+/// the caller picks out the bridge's messages.
+pub(super) fn mdb_dump_request() -> Buffer {
+    // The family, 3 bytes of padding, then the ifindex.
+    let family = [uapi::AF_BRIDGE, 0, 0, 0];
+    Buffer::from([family, 0u32.to_ne_bytes()].concat())
+}

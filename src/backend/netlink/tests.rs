@@ -10,6 +10,7 @@ use std::num::NonZeroU16;
 
 use crate::model::{BridgeId, BridgeInfo, FdbFlags, PortInfo};
 
+mod mcast;
 mod vlan;
 
 /// One attribute as the kernel lays it out, padded to 4 bytes.

@@ -124,3 +124,28 @@ pub(super) const NLMSG_ERROR: u16 = 2;
 pub(super) const NLMSG_DONE: u16 = 3;
 pub(super) const NLMSG_OVERRUN: u16 = 4;
 pub(super) const NLM_F_DUMP_INTR: u16 = 0x10;
+
+/// The multicast database dump (linux/if_bridge.h): struct br_port_msg
+/// { __u8 family; __u32 ifindex; } heads each message of the dump, then
+/// MDBA_MDB { MDBA_MDB_ENTRY { MDBA_MDB_ENTRY_INFO { struct br_mdb_entry,
+/// MDBA_MDB_EATTR_* } } } and MDBA_ROUTER { MDBA_ROUTER_PORT { u32
+/// ifindex, MDBA_ROUTER_PATTR_* } }.
+pub(super) const BR_PORT_MSG_LEN: usize = 8;
+pub(super) const MDBA_MDB: u16 = 1;
+pub(super) const MDBA_ROUTER: u16 = 2;
+pub(super) const MDBA_MDB_ENTRY: u16 = 1;
+pub(super) const MDBA_MDB_ENTRY_INFO: u16 = 1;
+pub(super) const MDBA_MDB_EATTR_TIMER: u16 = 1;
+pub(super) const MDBA_MDB_EATTR_SOURCE: u16 = 4;
+pub(super) const MDBA_ROUTER_PORT: u16 = 1;
+/// sizeof(struct br_mdb_entry): ifindex (0), state (4), flags (5), vid
+/// (6), addr.u (8, 16 bytes), addr.proto (24, big-endian), 2 bytes of
+/// padding. Kernels before the flags and vid had the same offsets.
+pub(super) const BR_MDB_ENTRY_LEN: usize = 28;
+pub(super) const MDB_ENTRY_STATE: usize = 4;
+pub(super) const MDB_ENTRY_VID: usize = 6;
+pub(super) const MDB_ENTRY_ADDR: usize = 8;
+pub(super) const MDB_ENTRY_PROTO: usize = 24;
+pub(super) const MDB_PERMANENT: u8 = 1;
+pub(super) const ETH_P_IP: u16 = 0x0800;
+pub(super) const ETH_P_IPV6: u16 = 0x86dd;
