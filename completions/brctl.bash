@@ -3,9 +3,11 @@
 # Completes the commands, the global options, live bridge names where a
 # bridge is expected, free interfaces where a device is expected, the ports
 # of the bridge named for delif, hairpin, setpathcost and setportprio (and
-# the bridge itself for addvlan and delvlan), on/off, the VLAN protocols,
-# addvlan's flags, and for delvlan the VLANs the port has (from `brctl
-# showvlans`). Works with or without the bash-completion package. Names are
+# the bridge itself for addvlan and delvlan) and of the multicast port
+# settings and port flags, on/off, the VLAN protocols, addvlan's flags, the
+# values of the multicast router (0 1 2, ports 0 1 2 3) and of the other
+# 0/1 multicast settings, and for delvlan the VLANs the port has (from
+# `brctl showvlans`). Works with or without the bash-completion package. Names are
 # read from /sys/class/net, or with `ip -n NAME` when the command line names
 # a namespace with -n/--netns.
 
@@ -114,7 +116,7 @@ _brctl_rs_option_argument()
 _brctl_rs()
 {
     local cur=${COMP_WORDS[COMP_CWORD]}
-    local commands='addbr delbr addif delif hairpin setageing setbridgeprio setfd sethello setmaxage setpathcost setportprio show showmacs showstp stp vlanfiltering setvlanproto setdefpvid addvlan delvlan showvlans'
+    local commands='addbr delbr addif delif hairpin setageing setbridgeprio setfd sethello setmaxage setpathcost setportprio show showmacs showstp stp vlanfiltering setvlanproto setdefpvid addvlan delvlan showvlans setmcsnoop setmcrouter setmcquerier setmcqifaddr sethashel sethashmax setmclmc setmcsqc setmclmi setmcmi setmcqpi setmcqi setmcqri setmcsqi setportmcrouter setportmcfl showmdb learning flood mcflood bcflood isolated bpduguard rootblock neighsuppress'
     local options='-h --help -V --version -j --json -p --pretty -n --netns -b --batch -f --force -d --details'
     COMPREPLY=()
 
@@ -189,6 +191,28 @@ _brctl_rs()
             ;;
         delbr | showmacs | showstp | setageing | setbridgeprio | setfd | sethello | setmaxage | setgcint | setdefpvid)
             ((position == 1)) && words=$(_brctl_rs_bridges "$netns")
+            ;;
+        sethashel | sethashmax | setmclmc | setmcsqc | setmclmi | setmcmi | setmcqpi | setmcqi | setmcqri | setmcsqi | showmdb)
+            ((position == 1)) && words=$(_brctl_rs_bridges "$netns")
+            ;;
+        setmcsnoop | setmcquerier | setmcqifaddr | setmcrouter)
+            case $position in
+                1) words=$(_brctl_rs_bridges "$netns") ;;
+                2) words='0 1'; [[ $command == setmcrouter ]] && words='0 1 2' ;;
+            esac
+            ;;
+        setportmcrouter | setportmcfl | learning | flood | mcflood | bcflood | isolated | bpduguard | rootblock | neighsuppress)
+            case $position in
+                1) words=$(_brctl_rs_bridges "$netns") ;;
+                2) words=$(_brctl_rs_ports "$netns" "${args[0]}") ;;
+                3)
+                    case $command in
+                        setportmcrouter) words='0 1 2 3' ;;
+                        setportmcfl) words='0 1' ;;
+                        *) words='on off' ;;
+                    esac
+                    ;;
+            esac
             ;;
         stp | vlanfiltering)
             case $position in

@@ -3,9 +3,11 @@
 # Completes the commands, the global options, live bridge names where a
 # bridge is expected, free interfaces where a device is expected, the ports
 # of the bridge named for delif, hairpin, setpathcost and setportprio (and
-# the bridge itself for addvlan and delvlan), on/off, the VLAN protocols,
-# addvlan's flags, and for delvlan the VLANs the port has (from `brctl
-# showvlans`). Names are read from /sys/class/net, or with `ip -n NAME` when
+# the bridge itself for addvlan and delvlan) and of the multicast port
+# settings and port flags, on/off, the VLAN protocols, addvlan's flags, the
+# values of the multicast router (0 1 2, ports 0 1 2 3) and of the other
+# 0/1 multicast settings, and for delvlan the VLANs the port has (from
+# `brctl showvlans`). Names are read from /sys/class/net, or with `ip -n NAME` when
 # the command line names a namespace with -n/--netns.
 
 # Reads the command line so far: sets __brctl_rs_netns to the namespace
@@ -211,8 +213,33 @@ complete -c brctl -n __brctl_rs_needs_command -a setdefpvid -d 'set default pvid
 complete -c brctl -n __brctl_rs_needs_command -a addvlan -d 'add vlans to a port'
 complete -c brctl -n __brctl_rs_needs_command -a delvlan -d 'delete vlans from a port'
 complete -c brctl -n __brctl_rs_needs_command -a showvlans -d 'show vlans of ports'
+complete -c brctl -n __brctl_rs_needs_command -a setmcsnoop -d 'set multicast snooping'
+complete -c brctl -n __brctl_rs_needs_command -a setmcrouter -d 'set multicast router'
+complete -c brctl -n __brctl_rs_needs_command -a setmcquerier -d 'set multicast querier'
+complete -c brctl -n __brctl_rs_needs_command -a setmcqifaddr -d 'set multicast query use ifaddr'
+complete -c brctl -n __brctl_rs_needs_command -a sethashel -d 'set hash elasticity (ignored since Linux 5.0)'
+complete -c brctl -n __brctl_rs_needs_command -a sethashmax -d 'set hash max'
+complete -c brctl -n __brctl_rs_needs_command -a setmclmc -d 'set multicast last member count'
+complete -c brctl -n __brctl_rs_needs_command -a setmcsqc -d 'set multicast startup query count'
+complete -c brctl -n __brctl_rs_needs_command -a setmclmi -d 'set multicast last member interval'
+complete -c brctl -n __brctl_rs_needs_command -a setmcmi -d 'set multicast membership interval'
+complete -c brctl -n __brctl_rs_needs_command -a setmcqpi -d 'set multicast querier interval'
+complete -c brctl -n __brctl_rs_needs_command -a setmcqi -d 'set multicast query interval'
+complete -c brctl -n __brctl_rs_needs_command -a setmcqri -d 'set multicast query response interval'
+complete -c brctl -n __brctl_rs_needs_command -a setmcsqi -d 'set multicast startup query interval'
+complete -c brctl -n __brctl_rs_needs_command -a setportmcrouter -d 'set port multicast router'
+complete -c brctl -n __brctl_rs_needs_command -a setportmcfl -d 'set port multicast fast leave'
+complete -c brctl -n __brctl_rs_needs_command -a showmdb -d 'show multicast groups'
+complete -c brctl -n __brctl_rs_needs_command -a learning -d 'turn learning on/off'
+complete -c brctl -n __brctl_rs_needs_command -a flood -d 'turn unicast flooding on/off'
+complete -c brctl -n __brctl_rs_needs_command -a mcflood -d 'turn multicast flooding on/off'
+complete -c brctl -n __brctl_rs_needs_command -a bcflood -d 'turn broadcast flooding on/off'
+complete -c brctl -n __brctl_rs_needs_command -a isolated -d 'turn port isolation on/off'
+complete -c brctl -n __brctl_rs_needs_command -a bpduguard -d 'turn bpdu guard on/off'
+complete -c brctl -n __brctl_rs_needs_command -a rootblock -d 'turn root block on/off'
+complete -c brctl -n __brctl_rs_needs_command -a neighsuppress -d 'turn neighbour suppression on/off'
 
-set -l __brctl_rs_bridge_first delbr addif delif hairpin setageing setbridgeprio setfd sethello setmaxage setpathcost setportprio showmacs showstp stp setgcint vlanfiltering setvlanproto setdefpvid addvlan delvlan
+set -l __brctl_rs_bridge_first delbr addif delif hairpin setageing setbridgeprio setfd sethello setmaxage setpathcost setportprio showmacs showstp stp setgcint vlanfiltering setvlanproto setdefpvid addvlan delvlan setmcsnoop setmcrouter setmcquerier setmcqifaddr sethashel sethashmax setmclmc setmcsqc setmclmi setmcmi setmcqpi setmcqi setmcqri setmcsqi setportmcrouter setportmcfl showmdb learning flood mcflood bcflood isolated bpduguard rootblock neighsuppress
 complete -c brctl -n "__brctl_rs_at 1 $__brctl_rs_bridge_first" -a '(__brctl_rs_bridges)' -d bridge
 complete -c brctl -n '__brctl_rs_at 1+ show showvlans' -a '(__brctl_rs_bridges)' -d bridge
 complete -c brctl -n '__brctl_rs_at 2+ addif' -a '(__brctl_rs_free_interfaces)' -d interface
@@ -225,3 +252,10 @@ complete -c brctl -n '__brctl_rs_at 2 setvlanproto' -a '802.1Q 802.1ad' -d proto
 complete -c brctl -n '__brctl_rs_at 2 addvlan delvlan' -a '(__brctl_rs_vlan_links)' -d port
 complete -c brctl -n '__brctl_rs_at 3 delvlan' -a '(__brctl_rs_vids)' -d vlan
 complete -c brctl -n '__brctl_rs_at 4+ addvlan' -a '(__brctl_rs_vlan_flags)' -d flag
+set -l __brctl_rs_port_commands setportmcrouter setportmcfl learning flood mcflood bcflood isolated bpduguard rootblock neighsuppress
+complete -c brctl -n "__brctl_rs_at 2 $__brctl_rs_port_commands" -a '(__brctl_rs_ports)' -d port
+complete -c brctl -n '__brctl_rs_at 3 learning flood mcflood bcflood isolated bpduguard rootblock neighsuppress' -a 'on off' -d state
+complete -c brctl -n '__brctl_rs_at 2 setmcsnoop setmcquerier setmcqifaddr' -a '0 1' -d value
+complete -c brctl -n '__brctl_rs_at 2 setmcrouter' -a '0 1 2' -d value
+complete -c brctl -n '__brctl_rs_at 3 setportmcfl' -a '0 1' -d value
+complete -c brctl -n '__brctl_rs_at 3 setportmcrouter' -a '0 1 2 3' -d value
