@@ -517,6 +517,9 @@ fn fdb_errors() {
 /// ```
 ///
 /// Worth having in the "...": STP on, a hairpin port, a port cost,
+/// multicast settings off their defaults (`ip link set br0 type bridge
+/// mcast_querier 1 mcast_hash_max 8192 mcast_router 2 ...`), port flags
+/// (`bridge link set dev v0 learning off isolated on guard on ...`),
 /// `bridge fdb add` entries (plain, `static`, `dynamic`), a bridge with
 /// 257 ports (port_no > 255 needs port_hi), thousands of fdb entries
 /// (`bridge -batch`), an ageing_time past 32 bits written to sysfs
@@ -530,7 +533,9 @@ fn matches_the_kernel_over_netlink() {
     // Port states, flags and timers move on their own; a mismatch
     // that goes away on a second look was a race, not a bug.
     for _ in 0..3 {
-        match kernel::compare(&SysfsReader::new()) {
+        match kernel::compare(&SysfsReader::new())
+            .and_then(|summary| kernel::compare_netlink(&SysfsReader::new(), summary))
+        {
             Ok(summary) => {
                 println!("{summary}");
                 return;

@@ -202,6 +202,33 @@ pub(super) fn compare(reader: &SysfsReader) -> Result<String, String> {
                 if b.bridge_id != want.id(s, "bridge_id") || b.designated_root != want.id(s, "designated_root") {
                     say(format!("{label}: ids {:?} {:?}", b.bridge_id, b.designated_root));
                 }
+                match (b.mcast, want.get(s, "mcast_snooping").is_some()) {
+                    (None, false) => {}
+                    (Some(m), true) => {
+                        let mcast = [
+                            ("mcast_snooping", u64::from(m.snooping)),
+                            ("mcast_router", m.router.into()),
+                            ("mcast_querier", m.querier.into()),
+                            ("mcast_query_use_ifaddr", m.query_use_ifaddr.into()),
+                            ("mcast_hash_elasticity", m.hash_elasticity.into()),
+                            ("mcast_hash_max", m.hash_max.into()),
+                            ("mcast_last_member_count", m.last_member_count.into()),
+                            ("mcast_startup_query_count", m.startup_query_count.into()),
+                            ("mcast_last_member_interval", m.last_member_interval),
+                            ("mcast_membership_interval", m.membership_interval),
+                            ("mcast_querier_interval", m.querier_interval),
+                            ("mcast_query_interval", m.query_interval),
+                            ("mcast_query_response_interval", m.query_response_interval),
+                            ("mcast_startup_query_interval", m.startup_query_interval),
+                        ];
+                        for (key, got) in mcast {
+                            if got != want.num(s, key) {
+                                say(format!("{label}: {key} {got} != ip {}", want.num(s, key)));
+                            }
+                        }
+                    }
+                    (got, _) => say(format!("{label}: multicast {got:?}, ip disagrees")),
+                }
             }
             (got, _) => say(format!("{label}: bridge {got:?}, ip says bridge: {is_bridge}")),
         }
@@ -247,6 +274,31 @@ pub(super) fn compare(reader: &SysfsReader) -> Result<String, String> {
                     || p.designated_bridge != want.id(s, "designated_bridge")
                 {
                     say(format!("{label}: ids {:?} {:?}", p.designated_root, p.designated_bridge));
+                }
+                match (p.mcast, want.get(s, "learning").is_some()) {
+                    (None, false) => {}
+                    (Some(m), true) => {
+                        let flags = [
+                            ("learning", m.flags.learning),
+                            ("flood", m.flags.flood),
+                            ("mcast_flood", m.flags.mcflood),
+                            ("bcast_flood", m.flags.bcflood),
+                            ("isolated", m.flags.isolated),
+                            ("guard", m.flags.bpduguard),
+                            ("root_block", m.flags.rootblock),
+                            ("neigh_suppress", m.flags.neighsuppress),
+                            ("mcast_fast_leave", m.fast_leave),
+                        ];
+                        for (key, got) in flags {
+                            if got != want.on(s, key) {
+                                say(format!("{label}: {key} {got} != ip {:?}", want.get(s, key)));
+                            }
+                        }
+                        if u64::from(m.router) != want.num(s, "mcast_router") {
+                            say(format!("{label}: mcast_router {} != ip {}", m.router, want.num(s, "mcast_router")));
+                        }
+                    }
+                    (got, _) => say(format!("{label}: port multicast {got:?}, ip disagrees")),
                 }
             }
             (got, _) => say(format!("{label}: port {got:?}, ip says port: {is_port}")),
@@ -306,6 +358,48 @@ pub(super) fn compare(reader: &SysfsReader) -> Result<String, String> {
     );
     if problems.is_empty() {
         Ok(summary)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The multicast settings and port flags netlink decodes (from the bridge
+/// dump, the AF_BRIDGE port dump and each bridge's port dump) against the
+/// reader's, which `compare` has checked against ip.
+pub(super) fn compare_netlink(reader: &SysfsReader, summary: String) -> Result<String, String> {
+    use crate::backend::netlink::NetlinkBackend;
+    use crate::backend::Backend;
+    let links = reader.links().unwrap();
+    let sysfs_bridge = |index: u32| links.iter().find(|l| l.index == index).and_then(|l| l.bridge.as_ref()?.mcast);
+    let sysfs_port = |index: u32| links.iter().find(|l| l.index == index).and_then(|l| l.port.as_ref()?.mcast);
+    let mut netlink = NetlinkBackend::new().unwrap();
+    let mut problems = String::new();
+    let bridges = netlink.bridges().unwrap();
+    let mut ports = netlink.bridge_ports().unwrap();
+    for bridge in &bridges {
+        ports.extend(netlink.ports(bridge).unwrap());
+        let got = bridge.bridge.as_ref().and_then(|b| b.mcast);
+        if got != sysfs_bridge(bridge.index) {
+            let _ = writeln!(
+                problems,
+                "bridge {}: netlink {got:?} != sysfs {:?}",
+                bridge.index,
+                sysfs_bridge(bridge.index)
+            );
+        }
+    }
+    for port in &ports {
+        let got = port.port.as_ref().and_then(|p| p.mcast);
+        if got != sysfs_port(port.index) {
+            let _ = writeln!(problems, "port {}: netlink {got:?} != sysfs {:?}", port.index, sysfs_port(port.index));
+        }
+    }
+    if problems.is_empty() {
+        Ok(format!(
+            "{summary}; netlink's multicast settings of {} bridges and {} port views agree",
+            bridges.len(),
+            ports.len()
+        ))
     } else {
         Err(problems)
     }
