@@ -520,6 +520,9 @@ fn fdb_errors() {
 /// multicast settings off their defaults (`ip link set br0 type bridge
 /// mcast_querier 1 mcast_hash_max 8192 mcast_router 2 ...`), port flags
 /// (`bridge link set dev v0 learning off isolated on guard on ...`),
+/// multicast groups (`bridge mdb add dev br0 port v0 grp 239.1.1.1
+/// permanent`, `... grp ff0e::5 temp`) and router ports (`bridge link set
+/// dev v0 mcast_router 2`),
 /// `bridge fdb add` entries (plain, `static`, `dynamic`), a bridge with
 /// 257 ports (port_no > 255 needs port_hi), thousands of fdb entries
 /// (`bridge -batch`), an ageing_time past 32 bits written to sysfs
