@@ -410,6 +410,181 @@ fn vlan_options_become_exactly_these_brctl_calls() {
     }
 }
 
+/// Shell that prints `<dev>.<file>=<value>` for the multicast sysfs values of a bridge and
+/// the flags of its ports.
+const MCAST_DUMP: &str = r#"
+mcast_dump() {
+  for f in multicast_snooping multicast_router multicast_querier multicast_query_use_ifaddr hash_max \
+      multicast_last_member_count multicast_startup_query_count multicast_last_member_interval \
+      multicast_membership_interval multicast_querier_interval multicast_query_interval \
+      multicast_query_response_interval multicast_startup_query_interval; do
+    echo "$1.$f=$(cat "/sys/class/net/$1/bridge/$f")"
+  done
+  for port in $(ls "/sys/class/net/$1/brif"); do
+    for f in multicast_router multicast_fast_leave learning unicast_flood multicast_flood broadcast_flood \
+        neigh_suppress; do
+      echo "$port.$f=$(cat "/sys/class/net/$port/brport/$f")"
+    done
+  done
+}
+"#;
+
+/// ifupdown2's multicast options and port flags become exactly these brctl calls: its yes/no
+/// and disabled/automatic/enabled words as brctl's numbers, the bridge's settings before the
+/// ports are added, per-port `PORT=VALUE` lists and a bare value for every port of
+/// bridge_ports after. A value brctl or the kernel refuses is reported with its option, and
+/// the rest still applies.
+#[test]
+fn multicast_options_become_exactly_these_brctl_calls() {
+    let body = String::from("veth eth0\nveth eth1\nveth eth2\n")
+        + MCAST_DUMP
+        + &logging_brctl()
+        + &hook(
+            "up",
+            "pre-up",
+            &[
+                ("IFACE", "br0"),
+                ("IF_BRIDGE_PORTS", "eth0 eth1"),
+                ("IF_BRIDGE_MCSNOOP", "yes"),
+                ("IF_BRIDGE_MCROUTER", "2"),
+                ("IF_BRIDGE_MCQUERIER", "no"),
+                ("IF_BRIDGE_MCQIFADDR", "1"),
+                ("IF_BRIDGE_HASHEL", "16"),
+                ("IF_BRIDGE_HASHMAX", "1024"),
+                ("IF_BRIDGE_MCLMC", "3"),
+                ("IF_BRIDGE_MCSQC", "4"),
+                ("IF_BRIDGE_MCLMI", "2"),
+                ("IF_BRIDGE_MCMI", "300"),
+                ("IF_BRIDGE_MCQPI", "200"),
+                ("IF_BRIDGE_MCQI", "100"),
+                ("IF_BRIDGE_MCQRI", "5"),
+                ("IF_BRIDGE_MCSQI", "20"),
+                ("IF_BRIDGE_PORTMCROUTER", "eth0=enabled eth1=0"),
+                ("IF_BRIDGE_PORTMCFL", "eth1=yes"),
+                ("IF_BRIDGE_LEARNING", "off"),
+                ("IF_BRIDGE_UNICAST_FLOOD", "eth0=off"),
+                ("IF_BRIDGE_MULTICAST_FLOOD", "eth1=no"),
+                ("IF_BRIDGE_BROADCAST_FLOOD", "eth0=on"),
+                ("IF_BRIDGE_ARP_ND_SUPPRESS", "eth1=on"),
+                ("IF_BRIDGE_MAXWAIT", "0"),
+            ],
+        )
+        + "echo \"brctl.log=$(tr '\\n' '#' <\"$T/brctl.log\")\"\n: >\"$T/brctl.log\"\n"
+        + "mcast_dump br0\n"
+        + &hook(
+            "bad",
+            "pre-up",
+            &[
+                ("IFACE", "br1"),
+                ("IF_BRIDGE_PORTS", "eth2"),
+                ("IF_BRIDGE_MCROUTER", "7"),
+                ("IF_BRIDGE_MCQUERIER", "yes"),
+                ("IF_BRIDGE_PORTMCROUTER", "eth2=bogus"),
+                ("IF_BRIDGE_LEARNING", "eth9=off eth2=no"),
+                ("IF_BRIDGE_MAXWAIT", "0"),
+            ],
+        )
+        + "echo \"bad.log=$(tr '\\n' '#' <\"$T/brctl.log\")\"\n"
+        + "mcast_dump br1\ndump br0 br1\n";
+    let Some(values) = run("multicast_options", &body) else { return };
+    let calls: Vec<&str> = values["brctl.log"].split('#').filter(|call| !call.is_empty()).collect();
+    assert_eq!(
+        calls,
+        [
+            "addbr br0",
+            "setmcsnoop br0 1",
+            "setmcrouter br0 2",
+            "setmcquerier br0 0",
+            "setmcqifaddr br0 1",
+            "sethashel br0 16",
+            "sethashmax br0 1024",
+            "setmclmc br0 3",
+            "setmcsqc br0 4",
+            "setmclmi br0 2",
+            "setmcmi br0 300",
+            "setmcqpi br0 200",
+            "setmcqi br0 100",
+            "setmcqri br0 5",
+            "setmcsqi br0 20",
+            "addif br0 eth0",
+            "addif br0 eth1",
+            "setportmcrouter br0 eth0 2",
+            "setportmcrouter br0 eth1 0",
+            "setportmcfl br0 eth1 1",
+            "learning br0 eth0 off",
+            "learning br0 eth1 off",
+            "flood br0 eth0 off",
+            "mcflood br0 eth1 no",
+            "bcflood br0 eth0 on",
+            "neighsuppress br0 eth1 on",
+        ],
+        "{values:#?}"
+    );
+    expect(
+        &values,
+        &[
+            ("up.rc", "0"),
+            // sethashel's warning: the kernel ignores the value.
+            ("up.err", "warning: kernels since Linux 5.0 ignore hash elasticity (it stays 16)|"),
+            ("br0.up", "1"),
+            ("br0.ports", "eth0 eth1"),
+            ("br0.multicast_snooping", "1"),
+            ("br0.multicast_router", "2"),
+            ("br0.multicast_querier", "0"),
+            ("br0.multicast_query_use_ifaddr", "1"),
+            ("br0.hash_max", "1024"),
+            ("br0.multicast_last_member_count", "3"),
+            ("br0.multicast_startup_query_count", "4"),
+            ("br0.multicast_last_member_interval", "200"),
+            ("br0.multicast_membership_interval", "30000"),
+            ("br0.multicast_querier_interval", "20000"),
+            ("br0.multicast_query_interval", "10000"),
+            ("br0.multicast_query_response_interval", "500"),
+            ("br0.multicast_startup_query_interval", "2000"),
+            ("eth0.multicast_router", "2"),
+            ("eth1.multicast_router", "0"),
+            ("eth0.multicast_fast_leave", "0"),
+            ("eth1.multicast_fast_leave", "1"),
+            ("eth0.learning", "0"),
+            ("eth1.learning", "0"),
+            ("eth0.unicast_flood", "0"),
+            ("eth1.unicast_flood", "1"),
+            ("eth0.multicast_flood", "1"),
+            ("eth1.multicast_flood", "0"),
+            ("eth0.broadcast_flood", "1"),
+            ("eth0.neigh_suppress", "0"),
+            ("eth1.neigh_suppress", "1"),
+        ],
+    );
+    // The refusals, each with its option; the rest applies and the bridge comes up.
+    expect(
+        &values,
+        &[
+            (
+                "bad.log",
+                "addbr br1#setmcrouter br1 7#setmcquerier br1 1#addif br1 eth2#setportmcrouter br1 eth2 bogus#\
+                 learning br1 eth9 off#learning br1 eth2 no#",
+            ),
+            ("bad.rc", "0"),
+            (
+                "bad.err",
+                "set multicast router failed: Invalid argument|\
+                 bridge br1: bridge_mcrouter: 'brctl setmcrouter br1 7' failed|\
+                 bad router 'bogus': expected a whole number (decimal, 0x hex or 0 octal) with no sign|\
+                 bridge br1: bridge_portmcrouter: 'brctl setportmcrouter br1 eth2 bogus' failed|\
+                 interface eth9 does not exist!|\
+                 bridge br1: bridge_learning: 'brctl learning br1 eth9 off' failed|",
+            ),
+            ("br1.up", "1"),
+            ("br1.ports", "eth2"),
+            ("br1.multicast_router", "1"),
+            ("br1.multicast_querier", "1"),
+            ("eth2.multicast_router", "1"),
+            ("eth2.learning", "0"),
+        ],
+    );
+}
+
 /// A value brctl refuses in bridge_vids or bridge_pvid is reported with brctl's own message
 /// and the option it came from; the others still apply.
 #[test]
@@ -705,6 +880,8 @@ iface br0 inet manual
     bridge_stp on
     bridge_fd 3
     bridge_pathcost eth1 33
+    bridge-mcsnoop no
+    bridge-portmcfl eth1=yes
     bridge_maxwait 0
 ";
     let body = format!(
@@ -741,7 +918,17 @@ iface br0 inet manual
         "a brctl other than ours ran: {calls:#?}"
     );
     let ran = |args: &str| calls.iter().any(|call| call.split_once('|').map(|(_, rest)| rest) == Some(args));
-    for args in ["addbr br0", "addif br0 eth0", "addif br0 eth1", "stp br0 on", "setfd br0 3", "delbr br0"] {
+    // ifupdown2's spelling (bridge-mcsnoop) reaches the hook as IF_BRIDGE_MCSNOOP too.
+    for args in [
+        "addbr br0",
+        "addif br0 eth0",
+        "addif br0 eth1",
+        "stp br0 on",
+        "setfd br0 3",
+        "setmcsnoop br0 0",
+        "setportmcfl br0 eth1 1",
+        "delbr br0",
+    ] {
         assert!(ran(args), "the hooks did not run ours as `brctl {args}`: {calls:#?}");
     }
     expect(
