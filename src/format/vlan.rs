@@ -14,6 +14,9 @@ pub fn write_text(out: &mut dyn Write, bridges: &[BridgeVlans]) -> io::Result<()
         return Ok(());
     }
     out.write_all(b"bridge name\tport\t\tvlan ids\n")?;
+    // One buffer for every port's lines (a port may have 4094 of them),
+    // written out once a port is done.
+    let mut text = Vec::new();
     for bridge in bridges {
         if !bridge.settings.filtering {
             out.write_all(&[&bridge.bridge[..], b"\t\t(vlan filtering off)\n"].concat())?;
@@ -21,16 +24,16 @@ pub fn write_text(out: &mut dyn Write, bridges: &[BridgeVlans]) -> io::Result<()
         }
         let mut bridge_column = bridge.bridge.as_slice();
         for (port, vlans) in &bridge.links {
-            // A port's lines are built in one buffer: a port may have 4094 of them.
-            let mut text = Vec::with_capacity(16 * vlans.len().max(1) + 32);
+            text.clear();
+            text.reserve(24 * vlans.len().max(1) + 32);
             let mut port_column = port.as_slice();
             if vlans.is_empty() {
-                row(&mut text, bridge_column, port_column, b"none");
+                columns(&mut text, bridge_column, port_column);
+                text.extend_from_slice(b"none\n");
             }
             for vlan in vlans {
-                let mut ids = [0u8; 32];
-                let len = vids(vlan, &mut ids);
-                row(&mut text, bridge_column, port_column, ids.get(..len).unwrap_or_default());
+                columns(&mut text, bridge_column, port_column);
+                vids(&mut text, vlan);
                 port_column = b"";
             }
             bridge_column = b"";
@@ -40,37 +43,29 @@ pub fn write_text(out: &mut dyn Write, bridges: &[BridgeVlans]) -> io::Result<()
     Ok(())
 }
 
-fn row(text: &mut Vec<u8>, bridge: &[u8], port: &[u8], vids: &[u8]) {
-    for part in [bridge, b"\t\t", port, b"\t\t", vids, b"\n"] {
-        text.extend_from_slice(part);
-    }
+/// `<bridge>\t\t<port>\t\t`, the columns before the VLAN ids.
+fn columns(text: &mut Vec<u8>, bridge: &[u8], port: &[u8]) {
+    text.extend_from_slice(bridge);
+    text.extend_from_slice(b"\t\t");
+    text.extend_from_slice(port);
+    text.extend_from_slice(b"\t\t");
 }
 
-/// `10`, `20-30`, then ` PVID` and ` untagged` where they apply, into
-/// `text`; the length written (at most 28 bytes).
-fn vids(vlan: &VlanRange, text: &mut [u8; 32]) -> usize {
+/// `10` or `20-30`, then ` PVID` and ` untagged` where they apply, and the newline.
+fn vids(text: &mut Vec<u8>, vlan: &VlanRange) {
     let mut digits = [0u8; 5];
-    let first = json::decimal(vlan.first, &mut digits).to_vec();
-    let mut parts: [&[u8]; 5] = [&first, b"", b"", b"", b""];
-    let mut last_digits = [0u8; 5];
+    text.extend_from_slice(json::decimal(vlan.first, &mut digits));
     if vlan.last != vlan.first {
-        parts[1] = b"-";
-        parts[2] = json::decimal(vlan.last, &mut last_digits);
+        text.push(b'-');
+        text.extend_from_slice(json::decimal(vlan.last, &mut digits));
     }
     if vlan.pvid {
-        parts[3] = b" PVID";
+        text.extend_from_slice(b" PVID");
     }
     if vlan.untagged {
-        parts[4] = b" untagged";
+        text.extend_from_slice(b" untagged");
     }
-    let mut len = 0;
-    for part in parts {
-        if let Some(room) = text.get_mut(len..len + part.len()) {
-            room.copy_from_slice(part);
-            len += part.len();
-        }
-    }
-    len
+    text.push(b'\n');
 }
 
 /// `[{"bridge", "vlan_filtering", "vlan_protocol", "default_pvid", "ports":
