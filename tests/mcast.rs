@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use brctl::commands::{Listing, COMMANDS};
 use common::json::{parse_json, Json};
 use common::namespace::{self, brctl_text, bridge, veth, NsOutput, Sys};
-use common::original;
+use common::{original, privilege};
 
 /// br0 (ports eth0, eth1) and br1 (port eth2), a free eth3; all down, so nothing moves.
 fn lab() -> String {
@@ -520,4 +520,55 @@ fn the_original_has_none_of_these_commands() {
         assert_eq!(output.status.code(), Some(1), "{name}");
         assert_eq!(String::from_utf8_lossy(&output.stderr), format!("never heard of command [{name}]\n"), "{name}");
     }
+}
+
+/// Without CAP_NET_ADMIN every change fails with `Operation not permitted` and the hint of D8,
+/// a port of another bridge too (as the port commands of D4); a bad value is still a bad value;
+/// nothing changes.
+#[test]
+fn without_the_capability_every_change_is_not_permitted() {
+    let test = "without_the_capability_every_change_is_not_permitted";
+    if !privilege::nocaps_ready(test) {
+        return;
+    }
+    let setpriv = privilege::setpriv_path().unwrap();
+    let hint = "hint: changing bridges needs CAP_NET_ADMIN (run as root)\n";
+    let cases: &[(&str, &[&str], &str)] = &[
+        ("snoop", &["setmcsnoop", "br0", "0"], "set multicast snooping failed: Operation not permitted\n"),
+        ("hashel", &["sethashel", "br0", "4"], "set hash elasticity failed: Operation not permitted\n"),
+        ("qi", &["setmcqi", "br0", "30"], "set multicast query interval failed: Operation not permitted\n"),
+        (
+            "prouter",
+            &["setportmcrouter", "br0", "eth0", "2"],
+            "set port multicast router failed: Operation not permitted\n",
+        ),
+        (
+            "fl_other",
+            &["setportmcfl", "br0", "eth2", "1"],
+            "set port multicast fast leave failed: Operation not permitted\n",
+        ),
+        ("learning", &["learning", "br0", "eth0", "off"], "set learning failed: Operation not permitted\n"),
+        ("isolated_other", &["isolated", "br0", "eth2", "on"], "set isolated failed: Operation not permitted\n"),
+    ];
+    let mut script = lab();
+    script.push_str(&views("before"));
+    let mut prefix = String::from_utf8(common::shell_quote(setpriv.as_os_str().as_encoded_bytes())).unwrap();
+    for option in privilege::SETPRIV_OPTIONS {
+        prefix.push(' ');
+        prefix.push_str(option);
+    }
+    prefix.push_str(" -- brctl");
+    for (tag, args, _) in cases.iter().chain([("bad", &["setmcsnoop", "br0", "300"][..], "")].iter()) {
+        script.push_str(&brctl_text(tag, &[], args).replacen("brctl", &prefix, 1));
+    }
+    script.push_str(&views("after"));
+    let Some(out) = namespace::run(test, Sys::Sysfs, &script, 60) else { return };
+    for (tag, args, message) in cases {
+        let outcome = out.outcome(tag);
+        assert_eq!((outcome.rc, outcome.stderr_text()), (1, format!("{message}{hint}")), "brctl {args:?}");
+    }
+    let bad = out.outcome("bad");
+    assert_eq!((bad.rc, bad.stderr_text().as_str()), (1, "bad snooping '300': allowed range is 0 to 255\n"));
+    assert_eq!(sysfs(&out, "before"), sysfs(&out, "after"));
+    assert_eq!(out.text("before.bridge"), out.text("after.bridge"));
 }
