@@ -1,7 +1,8 @@
 //! `-j`/`--json` and `-p`/`--pretty` (issue #5): every field of the JSON of show, showstp and
-//! showmacs equals the value the text output shows, in a namespace with STP running, tuned
-//! priorities, path costs and times, hairpin on a port, and learned, static and permanent FDB
-//! entries; on the netlink and the sysfs backends.
+//! showmacs equals the value the text output shows (for showstp the text of `showstp -d`,
+//! whose values its JSON always carries), in a namespace with STP running, tuned priorities,
+//! path costs and times, hairpin on a port, multicast snooping at the kernel's defaults, and
+//! learned, static and permanent FDB entries; on the netlink and the sysfs backends.
 //!
 //! Reads of running timers (and of a state that may change) are compared as a sandwich: text,
 //! JSON, text, run one right after the other. The JSON must be one snapshot (every field but
@@ -287,6 +288,7 @@ fn stp_lab() -> Plan {
     for (index, args) in WRITES.iter().enumerate() {
         plan = plan.brctl(&format!("write{index}"), &[], args);
     }
+    plan = plan.brctl(VLAN_PROBE.0, &[], VLAN_PROBE.1);
     plan = plan.with(|scenario| {
         scenario
             .shell(&format!(
@@ -329,10 +331,35 @@ fn stp_lab() -> Plan {
         .brctl("details.j", &[], &["-j", "-d", "showmacs", "br0"])
         .brctl("details.d1", &[], &["--details", "showmacs", "br0"])
         .short_sandwich("macs1", &["showmacs", "br1"])
-        .sandwich("stp0", &["showstp", "br0"])
-        .short_sandwich("stp1", &["showstp", "br1"])
+        // With -d: the text shows every value the JSON always carries.
+        .sandwich("stp0", &["-d", "showstp", "br0"])
+        .short_sandwich("stp1", &["--details", "showstp", "br1"])
         .still("show", &["show"])
         .still("showone", &["show", "br1"])
+}
+
+/// `vlanfiltering br2 off` (br2 has no ports and STP off, so it changes nothing that matters
+/// here): exit 0 on a kernel with VLAN filtering, `Operation not supported` on one without
+/// (docs/compat.md 9.5), whose showstp JSON then has no VLAN keys.
+const VLAN_PROBE: (&str, &[&str]) = ("vlan_probe", &["vlanfiltering", "br2", "off"]);
+
+impl Done {
+    /// Whether the kernel has VLAN filtering, from `VLAN_PROBE`.
+    fn vlan_filtering(&self) -> bool {
+        let outcome = self.outcome(VLAN_PROBE.0);
+        match outcome.rc {
+            0 => true,
+            _ => {
+                assert_eq!(
+                    outcome.stderr_text(),
+                    "set vlan filtering failed: Operation not supported\n",
+                    "{}",
+                    self.display(VLAN_PROBE.0)
+                );
+                false
+            }
+        }
+    }
 }
 
 /// Tuning with brctl -j: writes print nothing.
@@ -442,13 +469,19 @@ fn check_stp_lab(done: &Done) {
         assert!(table.lines().all(|line| line == line.trim_end()), "no trailing blanks:\n{table}");
         assert!(table.contains(" learned") && table.contains(" static") && table.contains(" permanent"), "{table}");
     }
-    // showstp: every label, every port field, flags and hairpin.
+    // showstp: every label (those of -d included), every port field, flags and hairpin.
+    let vlan_filtering = done.vlan_filtering();
     for tag in ["stp0", "stp1"] {
         done.check_sandwich(tag, |text, _| {
             let (bridge, ports) = parse_showstp(text).expect("showstp parses");
-            expect_showstp(&bridge, &ports)
+            expect_showstp(&bridge, &ports, vlan_filtering)
         });
     }
+    // The multicast defaults of the kernel, on the bridge and its ports.
+    assert_eq!(bridge0.value("mc snooping"), Some("1"), "{stp0}");
+    assert_eq!(bridge0.value("mc last member count"), Some("2"), "{stp0}");
+    assert!(ports0.iter().all(|port| port.value("mc router") == Some("1")), "{stp0}");
+    assert!(ports0.iter().all(|port| port.value("port flags") == Some("learning flood mcflood bcflood")), "{stp0}");
     // show, all bridges and one: no timers, so every document equals the text exactly.
     for tag in ["show", "showone"] {
         let text = done.stdout(&format!("{tag}.t0"));
@@ -479,6 +512,7 @@ fn json_key_names_follow_the_issue() {
                 .enslave("v0", "br0")
                 .setup(&format!("bridge fdb add {STATIC_MAC} dev v0 master static"))
         })
+        .brctl(VLAN_PROBE.0, &[], &["vlanfiltering", "br0", "off"])
         .brctl("show", &[], &["-j", "show"])
         .brctl("stp", &[], &["-j", "showstp", "br0"])
         .brctl("macs", &[], &["-j", "showmacs", "br0"])
@@ -489,9 +523,12 @@ fn json_key_names_follow_the_issue() {
     let show = done.json("show");
     assert_eq!(show.as_array().unwrap()[0].keys(), ["bridge", "bridge_id", "stp_enabled", "interfaces"]);
     let stp = done.json("stp");
-    assert_eq!(
-        stp.keys(),
-        [
+    // The keys of -d's lines come after the timers, where the text has them (a kernel without
+    // VLAN filtering leaves the three VLAN keys out).
+    let vlan_keys: &[&str] =
+        if done.vlan_filtering() { &["vlan_filtering", "vlan_protocol", "default_pvid"] } else { &[] };
+    let bridge_keys = [
+        &[
             "bridge",
             "bridge_id",
             "designated_root",
@@ -508,10 +545,24 @@ fn json_key_names_follow_the_issue() {
             "tcn_timer",
             "topology_change_timer",
             "gc_timer",
-            "flags",
-            "ports"
-        ]
-    );
+            "hash_elasticity",
+            "hash_max",
+            "mc_last_member_count",
+            "mc_init_query_count",
+            "mc_router",
+            "mc_snooping",
+            "mc_last_member_timer",
+            "mc_membership_timer",
+            "mc_querier_timer",
+            "mc_query_interval",
+            "mc_response_interval",
+            "mc_init_query_interval",
+        ][..],
+        vlan_keys,
+        &["flags", "ports"],
+    ]
+    .concat();
+    assert_eq!(stp.keys(), bridge_keys);
     let port = &stp.get("ports").and_then(Json::as_array).unwrap()[0];
     assert_eq!(
         port.keys(),
@@ -528,6 +579,9 @@ fn json_key_names_follow_the_issue() {
             "forward_delay_timer",
             "designated_cost",
             "hold_timer",
+            "mc_router",
+            "mc_fast_leave",
+            "port_flags",
             "flags",
             "hairpin"
         ]
@@ -625,7 +679,7 @@ fn text_outputs_parse() {
     assert_eq!(ports[0].port_no.as_deref(), Some("1"));
     assert_eq!(ports[0].value("state"), Some("forwarding"));
     assert_eq!(ports[0].value("flags"), Some(""));
-    let expected = expect_showstp(&bridge, &ports);
+    let expected = expect_showstp(&bridge, &ports, true);
     let json = parse_json(
         "{\"bridge\":\"br0\",\"bridge_id\":\"8000.020000000001\",\"root_port\":0,\"path_cost\":0,\
          \"flags\":[\"TOPOLOGY_CHANGE\"],\"ports\":[{\"interface\":\"v0\",\"port_no\":1,\"port_id\":\"8001\",\
@@ -633,6 +687,28 @@ fn text_outputs_parse() {
     )
     .unwrap();
     check_exact(&json, &expected, 5).unwrap();
+    // showstp -d: bools, the protocol's name, timers that are settings, the port's flag words.
+    let details = "br0\n mc router\t\t   1\t\t\tmc snooping\t\t   1\n \
+                   mc last member timer\t   1.00\t\t\tmc membership timer\t 260.00\n \
+                   vlan filtering\t\t   0\t\t\tvlan protocol\t\t802.1Q\n default pvid\t\t   1\n flags\t\t\t\n\n\n\
+                   v0 (1)\n mc router\t\t   1\t\t\tmc fast leave\t\t   0\n port flags\t\tlearning flood\n \
+                   flags\t\t\t\n\nv1 (2)\n port flags\t\t\n flags\t\t\t\n\n";
+    let (bridge, ports) = parse_showstp(details).unwrap();
+    assert_eq!(bridge.value("vlan protocol"), Some("802.1Q"));
+    assert_eq!(ports[0].value("port flags"), Some("learning flood"));
+    assert_eq!(ports[1].value("port flags"), Some(""));
+    let bridge_json = "\"bridge\":\"br0\",\"mc_router\":1,\"mc_snooping\":true,\"mc_last_member_timer\":1.00,\
+                       \"mc_membership_timer\":260.00";
+    let ports_json = "\"flags\":[],\"ports\":[{\"interface\":\"v0\",\"port_no\":1,\"mc_router\":1,\
+                      \"mc_fast_leave\":false,\"port_flags\":[\"learning\",\"flood\"],\"flags\":[],\"hairpin\":false},\
+                      {\"interface\":\"v1\",\"port_no\":2,\"port_flags\":[],\"flags\":[],\"hairpin\":false}]";
+    let vlan_json = "\"vlan_filtering\":false,\"vlan_protocol\":\"802.1Q\",\"default_pvid\":1";
+    let with_vlan = parse_json(&format!("{{{bridge_json},{vlan_json},{ports_json}}}")).unwrap();
+    let without_vlan = parse_json(&format!("{{{bridge_json},{ports_json}}}")).unwrap();
+    check_exact(&with_vlan, &expect_showstp(&bridge, &ports, true), 0).unwrap();
+    check_exact(&without_vlan, &expect_showstp(&bridge, &ports, false), 0).unwrap();
+    assert!(check_exact(&without_vlan, &expect_showstp(&bridge, &ports, true), 0).is_err());
+    assert!(check_exact(&with_vlan, &expect_showstp(&bridge, &ports, false), 0).is_err());
     let details = " port no   mac addr            is local?   ageing timer   interface   vlan   flags\n \
                    1         02:00:00:00:00:01   yes         0.00           v0                 permanent\n \
                    300       02:aa:00:00:00:01   no          12.50          veth-long   10     learned,offloaded\n";

@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use crate::format::details;
 use crate::model::{BridgeId, BridgeView, FdbEntry, Link};
 
 /// `8000.020000000001`: priority, a dot, the MAC, all lowercase hex.
@@ -155,7 +156,9 @@ pub fn state_name(state: u8) -> &'static str {
 const STATE_NAMES: [&str; 5] = ["disabled", "listening", "learning", "forwarding", "blocking"];
 
 /// showstp: the bridge block, then one block per port (ports sorted).
-pub fn write_showstp(out: &mut dyn Write, view: &BridgeView) -> io::Result<()> {
+/// `details` (`-d`) adds the lines of `details` right before each block's
+/// ` flags` line; without it the bytes are the original's.
+pub fn write_showstp(out: &mut dyn Write, view: &BridgeView, details: bool) -> io::Result<()> {
     let b = &view.info;
     out.write_all(&view.link.name)?;
     out.write_all(b"\n bridge id\t\t")?;
@@ -190,7 +193,11 @@ pub fn write_showstp(out: &mut dyn Write, view: &BridgeView) -> io::Result<()> {
     write_sysfs_timer(out, b.topology_change_timer)?;
     out.write_all(b"\t\t\tgc timer\t\t")?;
     write_sysfs_timer(out, b.gc_timer)?;
-    out.write_all(b"\n flags\t\t\t")?;
+    out.write_all(b"\n")?;
+    if details {
+        details::write_bridge(out, b)?;
+    }
+    out.write_all(b" flags\t\t\t")?;
     if b.topology_change {
         out.write_all(b"TOPOLOGY_CHANGE ")?;
     }
@@ -199,12 +206,12 @@ pub fn write_showstp(out: &mut dyn Write, view: &BridgeView) -> io::Result<()> {
     }
     out.write_all(b"\n\n\n")?;
     for port in &view.ports {
-        write_showstp_port(out, port)?;
+        write_showstp_port(out, port, details)?;
     }
     Ok(())
 }
 
-fn write_showstp_port(out: &mut dyn Write, port: &Link) -> io::Result<()> {
+fn write_showstp_port(out: &mut dyn Write, port: &Link, details: bool) -> io::Result<()> {
     let p = port.port.clone().unwrap_or_default();
     out.write_all(&port.name)?;
     let state = state_name(p.state);
@@ -219,7 +226,11 @@ fn write_showstp_port(out: &mut dyn Write, port: &Link) -> io::Result<()> {
     write_sysfs_timer(out, p.forward_delay_timer)?;
     write!(out, "\n designated cost\t{:4}\t\t\thold timer\t\t", p.designated_cost)?;
     write_sysfs_timer(out, p.hold_timer)?;
-    out.write_all(b"\n flags\t\t\t")?;
+    out.write_all(b"\n")?;
+    if details {
+        details::write_port(out, &p)?;
+    }
+    out.write_all(b" flags\t\t\t")?;
     if p.config_pending {
         out.write_all(b"CONFIG_PENDING ")?;
     }
@@ -334,7 +345,7 @@ mod tests {
             ports: vec![port("v0", 1, 250, 3, 1399, false), port("v1", 2, 2, 0, 0, true)],
         };
         let mut out = Vec::new();
-        write_showstp(&mut out, &view).unwrap();
+        write_showstp(&mut out, &view, false).unwrap();
         let expected = "br0
  bridge id\t\t8000.020000000001
  designated root\t8000.020000000001

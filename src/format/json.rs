@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use crate::format::compat;
+use crate::format::{compat, details};
 use crate::model::{BridgeId, BridgeView, FdbEntry};
 
 /// A JSON value; numbers keep the exact text they are printed with.
@@ -27,7 +27,7 @@ impl Json {
     }
 
     /// A timer in centiseconds as seconds, with the text output's arithmetic.
-    fn seconds(centisecs: u64) -> Json {
+    pub fn seconds(centisecs: u64) -> Json {
         let (secs, hundredths) = compat::timer_parts(centisecs);
         Json::Number(format!("{secs}.{hundredths:02}"))
     }
@@ -39,7 +39,7 @@ impl Json {
         Json::text(&text)
     }
 
-    fn words(words: Vec<&'static str>) -> Json {
+    pub fn words(words: Vec<&'static str>) -> Json {
         Json::Array(words.into_iter().map(|w| Json::String(w.to_string())).collect())
     }
 }
@@ -85,8 +85,8 @@ pub fn showmacs<'a>(entries: &[FdbEntry], port_name: impl Fn(u16) -> Option<&'a 
     )
 }
 
-/// showstp: the bridge's values under the text's labels in snake_case,
-/// its flag words, and its ports.
+/// showstp: the bridge's values under the text's labels in snake_case
+/// (those of `-d` included), its flag words, and its ports.
 pub fn showstp(view: &BridgeView) -> Json {
     let b = &view.info;
     let sysfs_seconds = |value: u64| Json::seconds(compat::sysfs_timer_value(value));
@@ -110,7 +110,7 @@ pub fn showstp(view: &BridgeView) -> Json {
             if p.topology_change_ack {
                 flags.push("TOPOLOGY_CHANGE_ACK");
             }
-            Json::Object(vec![
+            let mut fields = vec![
                 ("interface", Json::text(&port.name)),
                 ("port_no", Json::number(p.port_no)),
                 ("port_id", Json::String(format!("{:04x}", p.port_id))),
@@ -123,12 +123,14 @@ pub fn showstp(view: &BridgeView) -> Json {
                 ("forward_delay_timer", sysfs_seconds(p.forward_delay_timer)),
                 ("designated_cost", Json::number(p.designated_cost)),
                 ("hold_timer", sysfs_seconds(p.hold_timer)),
-                ("flags", Json::words(flags)),
-                ("hairpin", Json::Bool(p.hairpin)),
-            ])
+            ];
+            fields.extend(details::port_json(&p));
+            fields.push(("flags", Json::words(flags)));
+            fields.push(("hairpin", Json::Bool(p.hairpin)));
+            Json::Object(fields)
         })
         .collect();
-    Json::Object(vec![
+    let mut fields = vec![
         ("bridge", Json::text(&view.link.name)),
         ("bridge_id", Json::bridge_id(&b.bridge_id)),
         ("designated_root", Json::bridge_id(&b.designated_root)),
@@ -145,9 +147,12 @@ pub fn showstp(view: &BridgeView) -> Json {
         ("tcn_timer", sysfs_seconds(b.tcn_timer)),
         ("topology_change_timer", sysfs_seconds(b.topology_change_timer)),
         ("gc_timer", sysfs_seconds(b.gc_timer)),
-        ("flags", Json::words(flags)),
-        ("ports", Json::Array(ports)),
-    ])
+    ];
+    // The details of `showstp -d`, always (where the kernel reported them).
+    fields.extend(details::bridge_json(b));
+    fields.push(("flags", Json::words(flags)));
+    fields.push(("ports", Json::Array(ports)));
+    Json::Object(fields)
 }
 
 /// Writes one document and a newline; `pretty` indents by two spaces.

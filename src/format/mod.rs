@@ -2,6 +2,7 @@
 //! original's layout byte for byte; `json` and `table` read the same values.
 
 pub mod compat;
+pub mod details;
 pub mod json;
 pub mod table;
 pub mod vlan;

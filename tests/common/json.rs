@@ -637,8 +637,9 @@ pub fn parse_showstp(text: &str) -> anyhow::Result<(StpSection, Vec<StpSection>)
         }
         let section = sections.last_mut().ok_or_else(|| anyhow!("showstp: field before the heading: {line:?}"))?;
         let fields: Vec<&str> = line.split('\t').map(str::trim).filter(|field| !field.is_empty()).collect();
-        if fields.first() == Some(&"flags") {
-            section.fields.push(("flags".to_string(), fields[1..].join(" ")));
+        // Word lists: `flags` and (with -d) `port flags`, possibly empty.
+        if let Some(&label @ ("flags" | "port flags")) = fields.first() {
+            section.fields.push((label.to_string(), fields[1..].join(" ")));
             continue;
         }
         if !fields.len().is_multiple_of(2) {
@@ -658,15 +659,37 @@ pub fn snake(label: &str) -> String {
     label.replace(' ', "_")
 }
 
-fn expect_stp_fields(expected: &mut Expected, prefix: &str, section: &StpSection) {
+/// The labels of `showstp -d` whose `%4i` value (0 or 1) is a bool in JSON.
+const STP_BOOL_LABELS: &[&str] = &["mc snooping", "vlan filtering", "mc fast leave"];
+
+/// The labels of `showstp -d` whose JSON keys a kernel without VLAN filtering leaves out
+/// (its text shows the defaults 0, 802.1Q and 1).
+pub const STP_VLAN_LABELS: &[&str] = &["vlan filtering", "vlan protocol", "default pvid"];
+
+fn expect_stp_fields(expected: &mut Expected, prefix: &str, section: &StpSection, vlan_filtering: bool) {
     for (label, value) in &section.fields {
         let path = format!("{prefix}{}", snake(label));
-        if label == "flags" {
+        if !vlan_filtering && STP_VLAN_LABELS.contains(&label.as_str()) {
+            // No such keys then; the text shows what such a kernel has in effect.
+            let default = match label.as_str() {
+                "vlan filtering" => "0",
+                "vlan protocol" => "802.1Q",
+                _ => "1",
+            };
+            assert_eq!(value, default, "showstp -d: {label} on a kernel without VLAN filtering");
+        } else if label == "flags" || label == "port flags" {
             let words: Vec<&str> = value.split_whitespace().collect();
             expected.words(&path, &words);
         } else if label == "hairpin mode" {
             // Handled by the caller: the key is `hairpin`, a bool.
-        } else if STP_ID_LABELS.contains(&label.as_str()) || label == "state" {
+        } else if STP_BOOL_LABELS.contains(&label.as_str()) {
+            let on = match value.as_str() {
+                "0" => false,
+                "1" => true,
+                other => panic!("showstp: {label} is {other:?}, not 0 or 1"),
+            };
+            expected.exact(path, Leaf::Bool(on));
+        } else if STP_ID_LABELS.contains(&label.as_str()) || label == "state" || label == "vlan protocol" {
             expected.exact(path, Leaf::String(value.clone()));
         } else if SHOWSTP_TIMER_LABELS.contains(&label.as_str()) {
             let cs = centiseconds(value).unwrap_or_else(|| panic!("showstp: timer {label} is {value:?}"));
@@ -679,11 +702,13 @@ fn expect_stp_fields(expected: &mut Expected, prefix: &str, section: &StpSection
 
 /// The JSON `showstp` must print for this text: every label in snake_case, the flag words,
 /// and per port its interface, number and `hairpin` (true exactly when the text has the
-/// `hairpin mode` line, which then says 1).
-pub fn expect_showstp(bridge: &StpSection, ports: &[StpSection]) -> Expected {
+/// `hairpin mode` line, which then says 1). The text may be `showstp -d`'s, whose values the
+/// JSON always has: its bools (`mc snooping` ...) as bools, its `port flags` as words, and
+/// the VLAN lines only where the kernel has VLAN filtering (`vlan_filtering`).
+pub fn expect_showstp(bridge: &StpSection, ports: &[StpSection], vlan_filtering: bool) -> Expected {
     let mut expected = Expected::default();
     expected.exact("bridge".to_string(), Leaf::String(bridge.name.clone()));
-    expect_stp_fields(&mut expected, "", bridge);
+    expect_stp_fields(&mut expected, "", bridge, vlan_filtering);
     if ports.is_empty() {
         expected.exact("ports".to_string(), Leaf::EmptyArray);
     }
@@ -691,7 +716,7 @@ pub fn expect_showstp(bridge: &StpSection, ports: &[StpSection]) -> Expected {
         let prefix = format!("ports[{index}].");
         expected.exact(format!("{prefix}interface"), Leaf::String(port.name.clone()));
         expected.exact(format!("{prefix}port_no"), Leaf::Number(port.port_no.clone().unwrap_or_default()));
-        expect_stp_fields(&mut expected, &prefix, port);
+        expect_stp_fields(&mut expected, &prefix, port, vlan_filtering);
         let hairpin = match port.value("hairpin mode") {
             None => false,
             Some("1") => true,
