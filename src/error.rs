@@ -289,6 +289,11 @@ pub enum Error {
         name: Vec<u8>,
         errno: Errno,
     },
+    /// A bridge's multicast database could not be read (showmdb).
+    ReadMdb {
+        name: Vec<u8>,
+        errno: Errno,
+    },
     /// Another process held the change lock past the deadline.
     ChangeLock {
         holder: String,
@@ -435,6 +440,9 @@ impl Error {
             Error::ReadVlans { name, errno } => {
                 join(&[b"can't read the vlans of bridge ", name, b": ", errno.text().as_bytes()])
             }
+            Error::ReadMdb { name, errno } => {
+                join(&[b"can't read the multicast groups of bridge ", name, b": ", errno.text().as_bytes()])
+            }
             Error::ChangeLock { holder, seconds } => {
                 text(format!("change lock still held by {holder} after {seconds} seconds; nothing was changed"))
             }
@@ -472,6 +480,9 @@ impl Error {
             // The sysfs backend has no per-port VLAN list.
             Error::ReadVlans { errno: Errno::EOPNOTSUPP, .. } => {
                 return Some("hint: the vlans of ports are read over netlink only, not with BRCTL_BACKEND=sysfs");
+            }
+            Error::ReadMdb { errno: Errno::EOPNOTSUPP, .. } => {
+                return Some("hint: the multicast groups are read over netlink only, not with BRCTL_BACKEND=sysfs");
             }
             _ => return None,
         };

@@ -1,8 +1,8 @@
 //! showstp's details (`-d`, and always in its JSON): a bridge's multicast
 //! snooping and VLAN settings, a port's multicast settings and flags, the
 //! lines of Red Hat's bridge-utils IGMP snooping patch in the layout of the
-//! original's timer lines (label, TABs, `%4i` or the timer format). Text
-//! and JSON come from the same values here.
+//! original's timer lines (label, TABs, `%4i` or the timer format;
+//! docs/compat.md 10). Text and JSON come from the same values here.
 //!
 //! Where the kernel did not report the multicast values (built without
 //! IGMP snooping, or too old for the port flags: `mcast` is None), their

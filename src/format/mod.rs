@@ -4,5 +4,6 @@
 pub mod compat;
 pub mod details;
 pub mod json;
+pub mod mdb;
 pub mod table;
 pub mod vlan;
