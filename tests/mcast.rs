@@ -7,8 +7,8 @@
 //! them, and the Cumulus-only commands it probes for still say `never heard`, as the original
 //! says for every command of this section.
 //!
-//! showmdb's output and the multicast lines of `showstp -d` are not tested here: they come with
-//! their own code.
+//! showmdb is compared with `bridge -s -j mdb show`, and `showstp -d` with what the commands
+//! set (without `-d`, showstp stays the original's byte for byte).
 
 // The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
 // panic, index and run other programs.
@@ -27,6 +27,7 @@ use std::collections::BTreeMap;
 
 use brctl::commands::{Listing, COMMANDS};
 use common::json::{parse_json, Json};
+use common::lab::NO_IPV6;
 use common::namespace::{self, brctl_text, bridge, veth, NsOutput, Sys};
 use common::{original, privilege};
 
@@ -571,4 +572,208 @@ fn without_the_capability_every_change_is_not_permitted() {
     assert_eq!((bad.rc, bad.stderr_text().as_str()), (1, "bad snooping '300': allowed range is 0 to 255\n"));
     assert_eq!(sysfs(&out, "before"), sysfs(&out, "after"));
     assert_eq!(out.text("before.bridge"), out.text("after.bridge"));
+}
+
+/// showmdb (docs/compat.md 10.6) against `bridge -s -j mdb show`: IPv6 off on the interfaces,
+/// so that the only groups are the ones the script adds; permanent entries exactly, the
+/// temporary one's timer within what the kernel gave it.
+#[test]
+fn showmdb_is_the_kernels_database_in_brctls_words() {
+    let mut script = String::from(NO_IPV6);
+    script.push('\n');
+    script.push_str(&lab());
+    script.push_str(
+        "for dev in br0 eth0 eth0p eth1 eth1p; do ip link set $dev up; done\n\
+         bridge mdb add dev br0 port eth1 grp 239.1.1.9 permanent\n\
+         bridge mdb add dev br0 port eth0 grp 239.1.1.1 permanent\n\
+         bridge mdb add dev br0 port eth0 grp ff0e::5 permanent\n\
+         bridge mdb add dev br0 port eth1 grp 239.2.0.1\n\
+         brctl setportmcrouter br0 eth1 2\n\
+         bridge -s -j mdb show dev br0 >\"$W/kernel\"\n",
+    );
+    for (tag, env, args) in [
+        ("text", &[][..], &["showmdb", "br0"][..]),
+        ("json", &[], &["-j", "showmdb", "br0"]),
+        ("empty", &[], &["showmdb", "br1"]),
+        ("empty_json", &[], &["-j", "showmdb", "br1"]),
+        ("missing", &[], &["showmdb", "nosuch"]),
+        ("not_bridge", &[], &["showmdb", "eth3"]),
+        ("sysfs", &[("BRCTL_BACKEND", "sysfs")], &["showmdb", "br0"]),
+    ] {
+        script.push_str(&brctl_text(tag, env, args));
+    }
+    let Some(out) = namespace::run("showmdb_is_the_kernels_database_in_brctls_words", Sys::Sysfs, &script, 60) else {
+        return;
+    };
+    // The kernel's own view first: the four groups the script added.
+    let kernel = parse_json(&out.text("kernel")).unwrap();
+    let entries = kernel.as_array().unwrap()[0].get("mdb").and_then(Json::as_array).unwrap();
+    let mut seen: Vec<(String, String, String)> = entries
+        .iter()
+        .map(|e| (json_value(e.get("port")), json_value(e.get("grp")), json_value(e.get("state"))))
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("eth0", "239.1.1.1", "permanent"),
+            ("eth0", "ff0e::5", "permanent"),
+            ("eth1", "239.1.1.9", "permanent"),
+            ("eth1", "239.2.0.1", "temp"),
+        ]
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    );
+    let text = out.outcome("text");
+    assert_eq!((text.rc, text.stderr_text().as_str()), (0, ""), "{text:?}");
+    let lines: Vec<String> = text.stdout_text().lines().map(str::to_string).collect();
+    assert_eq!(lines.len(), 6, "{lines:#?}");
+    assert_eq!(lines[0], "port\t\tgroup\t\t\tvlan\tstate\t\ttimer");
+    assert_eq!(lines[1], "eth0\t\t239.1.1.1\t\t0\tpermanent\t   0.00");
+    assert_eq!(lines[2], "eth0\t\tff0e::5\t\t0\tpermanent\t   0.00");
+    assert_eq!(lines[3], "eth1\t\t239.1.1.9\t\t0\tpermanent\t   0.00");
+    let temp = lines[4].strip_prefix("eth1\t\t239.2.0.1\t\t0\ttemp\t\t").unwrap_or_else(|| panic!("{lines:#?}"));
+    let timer: f64 = temp.trim().parse().unwrap();
+    assert!((200.0..=260.0).contains(&timer), "{temp:?}");
+    assert_eq!(lines[5], "router ports: eth1");
+    // JSON: the same values in the same order.
+    let json = out.outcome("json");
+    assert_eq!(json.rc, 0, "{json:?}");
+    let value = parse_json(&json.stdout_text()).unwrap();
+    assert_eq!(value.get("bridge").and_then(Json::as_str), Some("br0"));
+    let groups: Vec<(String, String, String, String)> = value
+        .get("groups")
+        .and_then(Json::as_array)
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                json_value(g.get("port")),
+                json_value(g.get("group")),
+                json_value(g.get("vlan")),
+                json_value(g.get("state")),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String, String, String)> = [
+        ("eth0", "239.1.1.1", "0", "permanent"),
+        ("eth0", "ff0e::5", "0", "permanent"),
+        ("eth1", "239.1.1.9", "0", "permanent"),
+        ("eth1", "239.2.0.1", "0", "temp"),
+    ]
+    .iter()
+    .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+    .collect();
+    assert_eq!(groups, want);
+    let routers: Vec<&str> =
+        value.get("router_ports").and_then(Json::as_array).unwrap().iter().filter_map(Json::as_str).collect();
+    assert_eq!(routers, ["eth1"]);
+    // No groups: the header alone; JSON empty lists.
+    assert_eq!(out.outcome("empty").stdout_text(), "port\t\tgroup\t\t\tvlan\tstate\t\ttimer\n");
+    let empty = parse_json(&out.outcome("empty_json").stdout_text()).unwrap();
+    assert_eq!(empty.get("groups").and_then(Json::as_array).map(<[Json]>::len), Some(0));
+    assert_eq!(empty.get("router_ports").and_then(Json::as_array).map(<[Json]>::len), Some(0));
+    // Looked up as showstp looks up its bridge; sysfs has no database.
+    for (tag, message) in [
+        ("missing", "bridge nosuch does not exist!\n"),
+        ("not_bridge", "device eth3 is not a bridge!\n"),
+        (
+            "sysfs",
+            "can't read the multicast groups of bridge br0: Operation not supported\n\
+             hint: the multicast groups are read over netlink only, not with BRCTL_BACKEND=sysfs\n",
+        ),
+    ] {
+        let outcome = out.outcome(tag);
+        assert_eq!(
+            (outcome.rc, outcome.stderr_text().as_str(), outcome.stdout.is_empty()),
+            (1, message, true),
+            "{tag}"
+        );
+    }
+}
+
+/// showstp -d (docs/compat.md 10.7) shows the values the commands of this section set, as
+/// sysfs reads them; -j showstp carries them; without -d showstp is the original's, byte for
+/// byte.
+#[test]
+fn showstp_details_show_what_the_commands_set() {
+    let Some(original) = original::require("showstp_details_show_what_the_commands_set") else { return };
+    let mut script = lab();
+    for args in [
+        &["sethashmax", "br0", "1024"][..],
+        &["setmclmc", "br0", "3"],
+        &["setmcsqc", "br0", "4"],
+        &["setmcrouter", "br0", "2"],
+        &["setmcsnoop", "br0", "0"],
+        &["setmclmi", "br0", "2"],
+        &["setmcmi", "br0", "300"],
+        &["setmcqpi", "br0", "200"],
+        &["setmcqi", "br0", "100"],
+        &["setmcqri", "br0", "5"],
+        &["setmcsqi", "br0", "20"],
+        &["setportmcrouter", "br0", "eth0", "2"],
+        &["setportmcfl", "br0", "eth0", "1"],
+        &["learning", "br0", "eth0", "off"],
+        &["isolated", "br0", "eth0", "on"],
+        &["neighsuppress", "br0", "eth0", "on"],
+        &["hairpin", "br0", "eth0", "on"],
+        &["rootblock", "br0", "eth1", "on"],
+    ] {
+        script.push_str(&format!("brctl {} || exit 3\n", args.join(" ")));
+    }
+    script.push_str(&brctl_text("details", &[], &["-d", "showstp", "br0"]));
+    script.push_str(&brctl_text("json", &[], &["-j", "showstp", "br0"]));
+    script.push_str(&brctl_text("plain", &[], &["showstp", "br0"]));
+    script.push_str(&format!(
+        "{} showstp br0 >\"$W/orig.out\" 2>\"$W/orig.err\"; echo $? >\"$W/orig.rc\"\n",
+        shell(&original.to_string_lossy())
+    ));
+    let Some(out) = namespace::run("showstp_details_show_what_the_commands_set", Sys::Sysfs, &script, 60) else {
+        return;
+    };
+    let details = out.outcome("details");
+    assert_eq!((details.rc, details.stderr_text().as_str()), (0, ""), "{details:?}");
+    let text = details.stdout_text();
+    let bridge_block = " topology change timer\t   0.00\t\t\tgc timer\t\t   0.00\n\
+         \x20hash elasticity\t  16\t\t\thash max\t\t1024\n\
+         \x20mc last member count\t   3\t\t\tmc init query count\t   4\n\
+         \x20mc router\t\t   2\t\t\tmc snooping\t\t   0\n\
+         \x20mc last member timer\t   2.00\t\t\tmc membership timer\t 300.00\n\
+         \x20mc querier timer\t 200.00\t\t\tmc query interval\t 100.00\n\
+         \x20mc response interval\t   5.00\t\t\tmc init query interval\t  20.00\n\
+         \x20vlan filtering\t\t   0\t\t\tvlan protocol\t\t802.1Q\n\
+         \x20default pvid\t\t   1\n\
+         \x20flags\t\t\t\n";
+    assert!(text.contains(bridge_block), "no bridge block:\n{bridge_block}\nin:\n{text}");
+    let eth0 = " mc router\t\t   2\t\t\tmc fast leave\t\t   1\n\
+         \x20port flags\t\tflood mcflood bcflood isolated neighsuppress\n\
+         \x20flags\t\t\t\n\
+         \x20hairpin mode\t\t   1\n";
+    assert!(text.contains(eth0), "no eth0 lines:\n{eth0}\nin:\n{text}");
+    let eth1 = " mc router\t\t   1\t\t\tmc fast leave\t\t   0\n\
+         \x20port flags\t\tlearning flood mcflood bcflood rootblock\n\
+         \x20flags\t\t\t\n";
+    assert!(text.contains(eth1), "no eth1 lines:\n{eth1}\nin:\n{text}");
+    // -j showstp carries the same values.
+    let json = parse_json(&out.outcome("json").stdout_text()).unwrap();
+    for (key, want) in [
+        ("hash_max", "1024"),
+        ("mc_last_member_count", "3"),
+        ("mc_init_query_count", "4"),
+        ("mc_router", "2"),
+        ("mc_snooping", "false"),
+        ("mc_query_interval", "100.00"),
+    ] {
+        assert_eq!(json_value(json.get(key)), want, "{key}");
+    }
+    let ports = json.get("ports").and_then(Json::as_array).unwrap();
+    assert_eq!(json_value(ports[0].get("mc_router")), "2");
+    assert_eq!(json_value(ports[0].get("mc_fast_leave")), "true");
+    let flags: Vec<&str> =
+        ports[0].get("port_flags").and_then(Json::as_array).unwrap().iter().filter_map(Json::as_str).collect();
+    assert_eq!(flags, ["flood", "mcflood", "bcflood", "isolated", "neighsuppress"]);
+    // Without -d, the original's bytes (down bridges: no timer runs).
+    let (plain, orig) = (out.outcome("plain"), out.outcome("orig"));
+    assert_eq!(orig.rc, 0, "{orig:?}");
+    assert_eq!(plain, orig);
+    assert!(!plain.stdout_text().contains("mc router"));
 }
