@@ -2,7 +2,7 @@
 //! snooping and VLAN settings, a port's multicast settings and flags, the
 //! lines of Red Hat's bridge-utils IGMP snooping patch in the layout of the
 //! original's timer lines (label, TABs, `%4i` or the timer format;
-//! docs/compat.md 10). Text and JSON come from the same values here.
+//! docs/compat.md 10.7). Text and JSON come from the same values here.
 //!
 //! Where the kernel did not report the multicast values (built without
 //! IGMP snooping, or too old for the port flags: `mcast` is None), their

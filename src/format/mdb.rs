@@ -1,5 +1,5 @@
 //! showmdb, as text and as JSON from the same model: a bridge's multicast
-//! groups and its router ports (docs/compat.md 10).
+//! groups and its router ports (docs/compat.md 10.6).
 //!
 //! Text: a header, one line per group on a port, then `router ports:` and
 //! their names (the line is left out when there are none, as `bridge mdb
