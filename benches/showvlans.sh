@@ -109,7 +109,7 @@ chmod 755 "$work/init.sh"
 
 echo "booting User-Mode Linux ..." >&2
 TMPDIR=/dev/shm timeout -k 5 1200 linux.uml mem=1536M rootfstype=hostfs rootflags=/ rw \
-  init="$work/init.sh" work="$work" con=null quiet </dev/null >/dev/null 2>&1 || true
+  init="$work/init.sh" work="$work" uml_dir="$work" con=null quiet </dev/null >/dev/null 2>&1 || true
 cat "$work/out/log" >&2 2>/dev/null || true
 [ -e "$work/out/done" ] || { echo "showvlans.sh: the run inside UML did not finish" >&2; exit 1; }
 

@@ -189,7 +189,7 @@ complete -c brctl -s p -l pretty -d 'indent the JSON output'
 complete -c brctl -s n -l netns -x -a '(__brctl_rs_namespaces)' -d 'act in network namespace NAME'
 complete -c brctl -s b -l batch -r -F -d 'run one command per line of FILE'
 complete -c brctl -s f -l force -d 'with --batch, go on after a failing line'
-complete -c brctl -s d -l details -d 'showmacs: add interface, VLAN and flags'
+complete -c brctl -s d -l details -d 'details: showmacs interface, VLAN and flags; showstp multicast and VLAN lines'
 
 complete -c brctl -n __brctl_rs_needs_command -a addbr -d 'add bridge'
 complete -c brctl -n __brctl_rs_needs_command -a delbr -d 'delete bridge'

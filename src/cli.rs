@@ -80,7 +80,7 @@ pub const OPTIONS: &[OptionSpec] = &[
     OptionSpec { short: b'n', long: "netns", argument: Some("NAME"), help: "act in network namespace NAME (under /run/netns) or at a path", action: OptionAction::Netns },
     OptionSpec { short: b'b', long: "batch", argument: Some("FILE"), help: "run one command per line of FILE (- for stdin)", action: OptionAction::Batch },
     OptionSpec { short: b'f', long: "force", argument: None, help: "with --batch, go on after a failing line", action: OptionAction::Force },
-    OptionSpec { short: b'd', long: "details", argument: None, help: "showmacs: add interface, VLAN and flags", action: OptionAction::Details },
+    OptionSpec { short: b'd', long: "details", argument: None, help: "details: showmacs interface, VLAN and flags; showstp multicast and VLAN lines", action: OptionAction::Details },
 ];
 
 /// What the options other than help and version asked for.
@@ -270,7 +270,7 @@ mod tests {
              \t-n, --netns NAME\tact in network namespace NAME (under /run/netns) or at a path\n\
              \t-b, --batch FILE\trun one command per line of FILE (- for stdin)\n\
              \t-f, --force\t\twith --batch, go on after a failing line\n\
-             \t-d, --details\t\tshowmacs: add interface, VLAN and flags\n"
+             \t-d, --details\t\tdetails: showmacs interface, VLAN and flags; showstp multicast and VLAN lines\n"
         );
     }
 

@@ -141,6 +141,11 @@ pub struct BridgeVlanInfo {
     pub default_pvid: u16,
 }
 
+impl BridgeVlanInfo {
+    /// What a kernel without VLAN filtering has in effect: off, 802.1Q, PVID 1.
+    pub const KERNEL_DEFAULTS: BridgeVlanInfo = BridgeVlanInfo { filtering: false, protocol: 0x8100, default_pvid: 1 };
+}
+
 impl BridgeInfo {
     /// The VLAN settings of a kernel with VLAN filtering. A kernel without
     /// it may still report the filtering flag (always off), but never a

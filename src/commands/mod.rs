@@ -30,7 +30,8 @@ use crate::values::{IfName, OnOff, VlanIds};
 pub struct OutputStyle {
     pub json: bool,
     pub pretty: bool,
-    /// showmacs: add interface, VLAN and flags as a table for people.
+    /// showmacs: add interface, VLAN and flags as a table for people;
+    /// showstp: add the multicast, VLAN and port flag lines.
     pub details: bool,
 }
 

@@ -7,14 +7,10 @@ use crate::backend::{Backend, Errno};
 use crate::error::Error;
 use crate::format::vlan as render;
 use crate::model::{BridgeView, BridgeVlanInfo, BridgeVlans, Link, VlanChange};
-use crate::values::{IfName, VlanIds, VlanProtocol};
+use crate::values::{IfName, VlanIds};
 
 use super::show::{bridge_views, each_name, view_of};
 use super::{unless_not_permitted, OutputStyle};
-
-/// What a kernel without VLAN filtering has in effect: off, 802.1Q, PVID 1.
-const KERNEL_DEFAULTS: BridgeVlanInfo =
-    BridgeVlanInfo { filtering: false, protocol: VlanProtocol::DOT1Q, default_pvid: 1 };
 
 pub fn add(
     backend: &mut dyn Backend,
@@ -101,7 +97,7 @@ pub fn show(
 
 /// One bridge's VLANs: asked for only where filtering is on.
 fn vlans_of(backend: &mut dyn Backend, view: BridgeView) -> Result<BridgeVlans, Error> {
-    let settings = view.info.vlan_support().unwrap_or(KERNEL_DEFAULTS);
+    let settings = view.info.vlan_support().unwrap_or(BridgeVlanInfo::KERNEL_DEFAULTS);
     let bridge = view.link.name.clone();
     if !settings.filtering {
         return Ok(BridgeVlans { bridge, settings, links: Vec::new() });

@@ -50,24 +50,14 @@ impl Line {
 
     /// A decimal number right-aligned in at least `width` columns, as `%*i`.
     fn push_decimal(&mut self, value: i64, width: usize) {
-        // u64::MAX has 20 digits; they are filled from the right.
-        let mut digits = [b'0'; 20];
-        let mut rest = value.unsigned_abs();
-        let mut len = 0;
-        for slot in digits.iter_mut().rev() {
-            *slot = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            len += 1;
-            if rest == 0 {
-                break;
-            }
-        }
+        let mut buffer = [0u8; 20];
+        let digits = super::decimal(value.unsigned_abs(), &mut buffer);
         let sign: &[u8] = if value < 0 { b"-" } else { b"" };
-        for _ in len + sign.len()..width {
+        for _ in digits.len() + sign.len()..width {
             self.push(b" ");
         }
         self.push(sign);
-        self.push(digits.get(digits.len() - len..).unwrap_or_default());
+        self.push(digits);
     }
 
     /// A timer as `%4i.%.2i` (see `write_timer`).

@@ -18,10 +18,6 @@ use crate::format::json::Json;
 use crate::model::{BridgeInfo, BridgeVlanInfo, PortInfo};
 use crate::values::VlanProtocol;
 
-/// What a kernel without VLAN filtering has in effect: off, 802.1Q, PVID 1.
-const VLAN_DEFAULTS: BridgeVlanInfo =
-    BridgeVlanInfo { filtering: false, protocol: VlanProtocol::DOT1Q, default_pvid: 1 };
-
 /// A value as the original's showstp prints one.
 #[derive(Clone, Copy)]
 enum Value {
@@ -78,7 +74,7 @@ pub fn write_bridge(out: &mut dyn Write, info: &BridgeInfo) -> io::Result<()> {
             Timer(m.startup_query_interval),
         )?;
     }
-    let vlan = info.vlan_support().unwrap_or(VLAN_DEFAULTS);
+    let vlan = info.vlan_support().unwrap_or(BridgeVlanInfo::KERNEL_DEFAULTS);
     write!(
         out,
         " vlan filtering\t\t{:4}\t\t\tvlan protocol\t\t{}\n default pvid\t\t{:4}\n",

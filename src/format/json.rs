@@ -297,8 +297,8 @@ impl<'a> Stream<'a> {
 
     pub fn number(&mut self, value: u16) -> io::Result<()> {
         self.element()?;
-        let mut digits = [0u8; 5];
-        self.buffer.extend_from_slice(decimal(value, &mut digits));
+        let mut digits = [0u8; 20];
+        self.buffer.extend_from_slice(super::decimal(value.into(), &mut digits));
         Ok(())
     }
 
@@ -307,21 +307,6 @@ impl<'a> Stream<'a> {
         self.buffer.push(b'\n');
         self.out.write_all(&self.buffer)
     }
-}
-
-/// `value` in decimal, in the tail of `digits`.
-pub fn decimal(value: u16, digits: &mut [u8; 5]) -> &[u8] {
-    let mut rest = value;
-    let mut len = 0;
-    for slot in digits.iter_mut().rev() {
-        *slot = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        len += 1;
-        if rest == 0 {
-            break;
-        }
-    }
-    digits.get(digits.len() - len..).unwrap_or_default()
 }
 
 fn quote(text: &mut String, s: &str) {
@@ -391,10 +376,10 @@ mod tests {
             write(&mut out, &value, pretty).unwrap();
             assert_eq!(streamed(&value, pretty), String::from_utf8(out).unwrap(), "pretty {pretty}");
         }
-        let mut digits = [0u8; 5];
-        assert_eq!(decimal(0, &mut digits), b"0");
-        assert_eq!(decimal(4094, &mut digits), b"4094");
-        assert_eq!(decimal(u16::MAX, &mut digits), b"65535");
+        let mut digits = [0u8; 20];
+        assert_eq!(crate::format::decimal(0, &mut digits), b"0");
+        assert_eq!(crate::format::decimal(4094, &mut digits), b"4094");
+        assert_eq!(crate::format::decimal(u64::MAX, &mut digits), b"18446744073709551615");
     }
 
     fn compact(value: &Json) -> String {

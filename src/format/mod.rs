@@ -7,3 +7,19 @@ pub mod json;
 pub mod mdb;
 pub mod table;
 pub mod vlan;
+
+/// `value` in decimal, in the tail of `digits` (u64::MAX has 20 of them):
+/// the one digit writer of the renderers, which build rows without fmt.
+pub fn decimal(value: u64, digits: &mut [u8; 20]) -> &[u8] {
+    let mut rest = value;
+    let mut len = 0;
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        len += 1;
+        if rest == 0 {
+            break;
+        }
+    }
+    digits.get(digits.len() - len..).unwrap_or_default()
+}

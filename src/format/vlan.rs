@@ -5,7 +5,7 @@
 
 use std::io::{self, Write};
 
-use crate::format::json::{self, Stream};
+use crate::format::json::Stream;
 use crate::model::{BridgeVlans, VlanRange};
 use crate::values::VlanProtocol;
 
@@ -53,11 +53,11 @@ fn columns(text: &mut Vec<u8>, bridge: &[u8], port: &[u8]) {
 
 /// `10` or `20-30`, then ` PVID` and ` untagged` where they apply, and the newline.
 fn vids(text: &mut Vec<u8>, vlan: &VlanRange) {
-    let mut digits = [0u8; 5];
-    text.extend_from_slice(json::decimal(vlan.first, &mut digits));
+    let mut digits = [0u8; 20];
+    text.extend_from_slice(super::decimal(vlan.first.into(), &mut digits));
     if vlan.last != vlan.first {
         text.push(b'-');
-        text.extend_from_slice(json::decimal(vlan.last, &mut digits));
+        text.extend_from_slice(super::decimal(vlan.last.into(), &mut digits));
     }
     if vlan.pvid {
         text.extend_from_slice(b" PVID");
