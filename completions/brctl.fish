@@ -184,7 +184,7 @@ complete -c brctl -f
 
 complete -c brctl -s h -l help -d 'print the help and exit'
 complete -c brctl -s V -l version -d 'print the version and exit'
-complete -c brctl -s j -l json -d 'print show, showmacs, showstp and showvlans as JSON'
+complete -c brctl -s j -l json -d 'print what the show commands print as JSON'
 complete -c brctl -s p -l pretty -d 'indent the JSON output'
 complete -c brctl -s n -l netns -x -a '(__brctl_rs_namespaces)' -d 'act in network namespace NAME'
 complete -c brctl -s b -l batch -r -F -d 'run one command per line of FILE'

@@ -75,7 +75,7 @@ impl OptionSpec {
 pub const OPTIONS: &[OptionSpec] = &[
     OptionSpec { short: b'h', long: "help", argument: None, help: "print the help and exit", action: OptionAction::Help },
     OptionSpec { short: b'V', long: "version", argument: None, help: "print the version and exit", action: OptionAction::Version },
-    OptionSpec { short: b'j', long: "json", argument: None, help: "print show, showmacs, showstp and showvlans as JSON", action: OptionAction::Json },
+    OptionSpec { short: b'j', long: "json", argument: None, help: "print what the show commands print as JSON", action: OptionAction::Json },
     OptionSpec { short: b'p', long: "pretty", argument: None, help: "indent the JSON output", action: OptionAction::Pretty },
     OptionSpec { short: b'n', long: "netns", argument: Some("NAME"), help: "act in network namespace NAME (under /run/netns) or at a path", action: OptionAction::Netns },
     OptionSpec { short: b'b', long: "batch", argument: Some("FILE"), help: "run one command per line of FILE (- for stdin)", action: OptionAction::Batch },
@@ -265,7 +265,7 @@ mod tests {
         assert_eq!(
             ours,
             "options:\n\
-             \t-j, --json\t\tprint show, showmacs, showstp and showvlans as JSON\n\
+             \t-j, --json\t\tprint what the show commands print as JSON\n\
              \t-p, --pretty\t\tindent the JSON output\n\
              \t-n, --netns NAME\tact in network namespace NAME (under /run/netns) or at a path\n\
              \t-b, --batch FILE\trun one command per line of FILE (- for stdin)\n\
