@@ -172,6 +172,10 @@ pub struct VlanRange {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LinkVlans {
     pub index: u32,
+    /// The link's name and, for a port, its port number (0 for the bridge
+    /// itself): the dump carries both, so showvlans needs no other read.
+    pub name: Vec<u8>,
+    pub port_no: u16,
     pub vlans: Vec<VlanRange>,
 }
 

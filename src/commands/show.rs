@@ -128,19 +128,30 @@ fn sorted_ports(mut ports: Vec<Link>) -> Vec<Link> {
 
 /// One named bridge with its ports, or the original's message for it.
 pub fn view_of(backend: &mut dyn Backend, name: &IfName) -> Result<BridgeView, Error> {
-    let bytes = || name.clone();
-    // A kernel that cannot be asked is said so, not taken for a missing bridge.
-    let unreadable = |errno| match errno {
-        Errno::ENODEV => Error::NoSuchBridge { name: bytes() },
-        errno => Error::ReadBridge { name: bytes(), errno },
-    };
-    let mut link = backend.link(name).map_err(unreadable)?.ok_or_else(|| Error::NoSuchBridge { name: bytes() })?;
-    if !link.is_bridge() {
-        return Err(Error::NotABridge { name: bytes() });
-    }
-    let ports = backend.ports(&link).map_err(unreadable)?;
+    let mut link = bridge_link(backend, name)?;
+    let ports = backend.ports(&link).map_err(|errno| unreadable(name, errno))?;
     let info = link.bridge.take().unwrap_or_default();
     Ok(BridgeView { link, info, ports: sorted_ports(ports) })
+}
+
+/// One named bridge's link, or the original's message for it.
+pub fn bridge_link(backend: &mut dyn Backend, name: &IfName) -> Result<Link, Error> {
+    let link = backend
+        .link(name)
+        .map_err(|errno| unreadable(name, errno))?
+        .ok_or_else(|| Error::NoSuchBridge { name: name.clone() })?;
+    if !link.is_bridge() {
+        return Err(Error::NotABridge { name: name.clone() });
+    }
+    Ok(link)
+}
+
+/// A kernel that cannot be asked is said so, not taken for a missing bridge.
+fn unreadable(name: &IfName, errno: Errno) -> Error {
+    match errno {
+        Errno::ENODEV => Error::NoSuchBridge { name: name.clone() },
+        errno => Error::ReadBridge { name: name.clone(), errno },
+    }
 }
 
 #[cfg(test)]

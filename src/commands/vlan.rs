@@ -6,10 +6,10 @@ use std::io::Write;
 use crate::backend::{Backend, Errno};
 use crate::error::Error;
 use crate::format::vlan as render;
-use crate::model::{BridgeView, BridgeVlanInfo, BridgeVlans, Link, VlanChange};
+use crate::model::{BridgeVlanInfo, BridgeVlans, Link, VlanChange};
 use crate::values::{IfName, VlanIds};
 
-use super::show::{bridge_views, each_name, view_of};
+use super::show::{bridge_link, each_name};
 use super::{unless_not_permitted, OutputStyle};
 
 pub fn add(
@@ -74,16 +74,17 @@ pub fn show(
 ) -> Result<(), Error> {
     let mut shown = Vec::new();
     let result = if names.is_empty() {
-        let bridges = backend.bridges().map_err(Error::ListBridges)?;
-        let ports = backend.bridge_ports().map_err(Error::ListBridges)?;
-        for view in bridge_views(bridges, ports) {
-            shown.push(vlans_of(backend, view)?);
+        let mut bridges = backend.bridges().map_err(Error::ListBridges)?;
+        bridges.retain(Link::is_bridge);
+        bridges.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        for bridge in bridges {
+            shown.push(vlans_of(backend, bridge)?);
         }
         Ok(())
     } else {
         each_name(names, err, |name| {
-            let view = view_of(backend, name)?;
-            shown.push(vlans_of(backend, view)?);
+            let bridge = bridge_link(backend, name)?;
+            shown.push(vlans_of(backend, bridge)?);
             Ok(())
         })
     };
@@ -95,22 +96,21 @@ pub fn show(
     result
 }
 
-/// One bridge's VLANs: asked for only where filtering is on.
-fn vlans_of(backend: &mut dyn Backend, view: BridgeView) -> Result<BridgeVlans, Error> {
-    let settings = view.info.vlan_support().unwrap_or(BridgeVlanInfo::KERNEL_DEFAULTS);
-    let bridge = view.link.name.clone();
+/// One bridge's VLANs, asked for only where filtering is on: one dump
+/// gives each link's VLANs, name and port number.
+fn vlans_of(backend: &mut dyn Backend, bridge: Link) -> Result<BridgeVlans, Error> {
+    let settings =
+        bridge.bridge.as_ref().and_then(|info| info.vlan_support()).unwrap_or(BridgeVlanInfo::KERNEL_DEFAULTS);
+    let name = bridge.name.clone();
     if !settings.filtering {
-        return Ok(BridgeVlans { bridge, settings, links: Vec::new() });
+        return Ok(BridgeVlans { bridge: name, settings, links: Vec::new() });
     }
-    let mut all = backend.vlans(&view.link).map_err(|errno| Error::ReadVlans { name: bridge.clone(), errno })?;
-    let mut ports = view.ports;
-    ports.sort_by_key(|port| port.port.as_ref().map_or(0, |p| p.port_no));
-    let mut links = Vec::with_capacity(ports.len() + 1);
-    for (index, link_name) in
-        std::iter::once((view.link.index, bridge.clone())).chain(ports.into_iter().map(|port| (port.index, port.name)))
-    {
-        let vlans = all.iter_mut().find(|entry| entry.index == index).map(|entry| std::mem::take(&mut entry.vlans));
-        links.push((link_name, vlans.unwrap_or_default()));
-    }
-    Ok(BridgeVlans { bridge, settings, links })
+    let mut all = backend.vlans(&bridge).map_err(|errno| Error::ReadVlans { name: name.clone(), errno })?;
+    // The bridge's own entry first, then its ports by port number.
+    let own = all.iter().position(|link| link.index == bridge.index).map(|at| all.swap_remove(at));
+    all.sort_unstable_by(|a, b| (a.port_no, &a.name).cmp(&(b.port_no, &b.name)));
+    let mut links = Vec::with_capacity(all.len() + 1);
+    links.push((name.clone(), own.map(|own| own.vlans).unwrap_or_default()));
+    links.extend(all.into_iter().map(|link| (link.name, link.vlans)));
+    Ok(BridgeVlans { bridge: name, settings, links })
 }

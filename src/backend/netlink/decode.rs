@@ -240,18 +240,21 @@ fn decode_port_mcast(mcast: &mut PortMcastInfo, ty: u16, value: &[u8]) {
 /// VLAN list is then never decoded.
 pub(super) fn link_vlans(payload: &[u8], bridge: u32) -> Option<LinkVlans> {
     let index = u32_at(payload, 4)?;
-    let (mut master, mut af_spec) = (None, None);
+    let (mut master, mut af_spec, mut name, mut protinfo) = (None, None, &[][..], None);
     for (ty, value) in Attrs(payload.get(uapi::IFINFOMSG_LEN..)?) {
         match ty {
             uapi::IFLA_MASTER => master = u32_at(value, 0),
             uapi::IFLA_AF_SPEC => af_spec = Some(value),
+            uapi::IFLA_IFNAME => name = c_str(value),
+            uapi::IFLA_PROTINFO => protinfo = Some(value),
             _ => {}
         }
     }
     if index != bridge && master != Some(bridge) {
         return None;
     }
-    Some(LinkVlans { index, vlans: af_spec.map(vlan_ranges).unwrap_or_default() })
+    let port_no = protinfo.map_or(0, |data| decode_port(data).port_no);
+    Some(LinkVlans { index, name: name.to_vec(), port_no, vlans: af_spec.map(vlan_ranges).unwrap_or_default() })
 }
 
 /// The decoded links of a VLAN dump as `Backend::vlans` returns them. A
@@ -262,7 +265,7 @@ pub(super) fn link_vlans(payload: &[u8], bridge: u32) -> Option<LinkVlans> {
 pub(super) fn bridge_vlans(mut links: Vec<LinkVlans>, bridge: u32) -> Vec<LinkVlans> {
     links.dedup_by_key(|link| link.index);
     if !links.iter().any(|link| link.index == bridge) {
-        links.push(LinkVlans { index: bridge, vlans: Vec::new() });
+        links.push(LinkVlans { index: bridge, ..LinkVlans::default() });
     }
     links
 }

@@ -30,7 +30,8 @@ fn dump_entry(index: i32, master: Option<u32>, vlans: Option<&[Vec<u8>]>) -> Vec
     attrs.push(nla(4, &1500u32.to_ne_bytes()));
     attrs.push(nla(16, &[6]));
     if master.is_some() {
-        let protinfo = nla(uapi::IFLA_BRPORT_STATE, &[3]);
+        let protinfo =
+            [nla(uapi::IFLA_BRPORT_STATE, &[3]), nla(uapi::IFLA_BRPORT_NO, &(index as u16).to_ne_bytes())].concat();
         attrs.push(nla(uapi::IFLA_PROTINFO | uapi::NLA_F_NESTED, &protinfo));
     }
     attrs.extend(vlans.map(|vlans| nla(uapi::IFLA_AF_SPEC, &vlans.concat())));
@@ -75,6 +76,13 @@ fn decodes_the_bridge_vlan_settings() {
     assert_eq!(bridge_data(&[filtering(1), nla(uapi::IFLA_BR_VLAN_PROTOCOL, &[0x81, 0, 0, 0])]), info(true, 0, 0));
 }
 
+/// What `link_vlans` gives for a `dump_entry`: its name `x`, and its index as the port number
+/// of a port (the bridge, 5 here, has none).
+fn dumped(index: u32, vlans: Vec<VlanRange>) -> LinkVlans {
+    let port_no = if index == 5 { 0 } else { index as u16 };
+    LinkVlans { index, name: b"x".to_vec(), port_no, vlans }
+}
+
 #[test]
 fn the_compressed_dump_gives_ranges_with_their_flags() {
     // The kernel's compression (br_fill_ifvlaninfo_compressed): runs of
@@ -95,18 +103,18 @@ fn the_compressed_dump_gives_ranges_with_their_flags() {
         range(30, 30, false, false),
         range(100, 4094, false, true),
     ];
-    assert_eq!(link_vlans(&port, 5), Some(LinkVlans { index: 7, vlans: expected }));
+    assert_eq!(link_vlans(&port, 5), Some(dumped(7, expected)));
 
     // The bridge's own entry: no master, its own VLANs (BRENTRY is never
     // sent in a dump, and is ignored if it were).
     let bridge = dump_entry(5, None, Some(&[vinfo(PVID | UNTAGGED | 0x20, 1), vinfo(0, 5)]));
     let expected = vec![range(1, 1, true, true), range(5, 5, false, false)];
-    assert_eq!(link_vlans(&bridge, 5), Some(LinkVlans { index: 5, vlans: expected }));
+    assert_eq!(link_vlans(&bridge, 5), Some(dumped(5, expected)));
 
     // A port (or the bridge) without VLANs has no IFLA_AF_SPEC, or an empty one.
-    assert_eq!(link_vlans(&dump_entry(8, Some(5), None), 5), Some(LinkVlans { index: 8, vlans: vec![] }));
-    assert_eq!(link_vlans(&dump_entry(8, Some(5), Some(&[])), 5), Some(LinkVlans { index: 8, vlans: vec![] }));
-    assert_eq!(link_vlans(&dump_entry(5, None, None), 5), Some(LinkVlans { index: 5, vlans: vec![] }));
+    assert_eq!(link_vlans(&dump_entry(8, Some(5), None), 5), Some(dumped(8, vec![])));
+    assert_eq!(link_vlans(&dump_entry(8, Some(5), Some(&[])), 5), Some(dumped(8, vec![])));
+    assert_eq!(link_vlans(&dump_entry(5, None, None), 5), Some(dumped(5, vec![])));
 
     // Another bridge and its ports are not ours.
     assert_eq!(link_vlans(&dump_entry(6, None, Some(&[vinfo(PVID, 1)])), 5), None);
@@ -204,6 +212,10 @@ const NO_FILTERING_BR0: &str = concat!(
     "0a0001001e162d667a9f0000",
 );
 
+/// The port numbers in the captured dump.
+const V0_PORT: u16 = 1;
+const V1_PORT: u16 = 2;
+
 fn unhex(text: &str) -> Vec<u8> {
     (0..text.len()).step_by(2).map(|at| u8::from_str_radix(&text[at..at + 2], 16).unwrap()).collect()
 }
@@ -212,20 +224,21 @@ fn unhex(text: &str) -> Vec<u8> {
 fn decodes_a_captured_dump() {
     let vlans = |hex: &str| link_vlans(&unhex(hex), 2);
     let expected = vec![range(1, 1, true, true), range(100, 110, false, true)];
-    assert_eq!(vlans(UML_BR0), Some(LinkVlans { index: 2, vlans: expected }));
+    let named = |index, name: &str, port_no, vlans| LinkVlans { index, name: name.as_bytes().to_vec(), port_no, vlans };
+    assert_eq!(vlans(UML_BR0), Some(named(2, "br0", 0, expected)));
     let expected = vec![
         range(1, 1, false, true),
         range(10, 11, false, true),
         range(15, 20, false, true),
         range(30, 30, true, false),
     ];
-    assert_eq!(vlans(UML_V0), Some(LinkVlans { index: 5, vlans: expected }));
-    assert_eq!(vlans(UML_V1), Some(LinkVlans { index: 7, vlans: vec![] }));
+    assert_eq!(vlans(UML_V0), Some(named(5, "v0", V0_PORT, expected)));
+    assert_eq!(vlans(UML_V1), Some(named(7, "v1", V1_PORT, vec![])));
     // br1 and its port are another bridge's.
     assert_eq!((vlans(UML_BR1), vlans(UML_V2)), (None, None));
     let v2 = link_vlans(&unhex(UML_V2), 3).unwrap();
     assert_eq!(v2.vlans, vec![range(1, 1, true, true), range(99, 99, false, false)]);
-    assert_eq!(vlans(NO_FILTERING_BR0), Some(LinkVlans { index: 2, vlans: vec![] }));
+    assert_eq!(vlans(NO_FILTERING_BR0), Some(named(2, "br0", 0, vec![])));
 }
 
 #[test]
@@ -240,7 +253,7 @@ fn every_vlan_alone_takes_one_range_each() {
 
 #[test]
 fn the_bridge_is_always_in_the_result_and_ports_once() {
-    let entry = |index, vlans: Vec<VlanRange>| LinkVlans { index, vlans };
+    let entry = |index, vlans: Vec<VlanRange>| LinkVlans { index, vlans, ..LinkVlans::default() };
     let one = vec![range(1, 1, true, true)];
     // A port whose driver answers too: the bridge's view (first) is kept.
     let dumped = vec![entry(5, one.clone()), entry(7, one.clone()), entry(7, vec![]), entry(8, vec![])];
