@@ -575,8 +575,9 @@ fn without_the_capability_every_change_is_not_permitted() {
 }
 
 /// showmdb (docs/compat.md 10.6) against `bridge -s -j mdb show`: IPv6 off on the interfaces,
-/// so that the only groups are the ones the script adds; permanent entries exactly, the
-/// temporary one's timer within what the kernel gave it.
+/// so that the only groups are the ones the script adds and the one eth0's peer joins (an IGMP
+/// report the bridge learns from); permanent entries exactly, the temporary ones' timers
+/// within what the kernel gave them.
 #[test]
 fn showmdb_is_the_kernels_database_in_brctls_words() {
     let mut script = String::from(NO_IPV6);
@@ -589,6 +590,9 @@ fn showmdb_is_the_kernels_database_in_brctls_words() {
          bridge mdb add dev br0 port eth0 grp ff0e::5 permanent\n\
          bridge mdb add dev br0 port eth1 grp 239.2.0.1\n\
          brctl setportmcrouter br0 eth1 2\n\
+         ip addr add 239.5.5.5/32 dev eth0p autojoin\n\
+         i=0; while ! bridge mdb show dev br0 | grep -q 239.5.5.5; do \
+         i=$((i+1)); [ $i -lt 100 ] || break; sleep 0.05; done\n\
          bridge -s -j mdb show dev br0 >\"$W/kernel\"\n",
     );
     for (tag, env, args) in [
@@ -617,6 +621,7 @@ fn showmdb_is_the_kernels_database_in_brctls_words() {
         seen,
         [
             ("eth0", "239.1.1.1", "permanent"),
+            ("eth0", "239.5.5.5", "temp"),
             ("eth0", "ff0e::5", "permanent"),
             ("eth1", "239.1.1.9", "permanent"),
             ("eth1", "239.2.0.1", "temp"),
@@ -626,15 +631,17 @@ fn showmdb_is_the_kernels_database_in_brctls_words() {
     let text = out.outcome("text");
     assert_eq!((text.rc, text.stderr_text().as_str()), (0, ""), "{text:?}");
     let lines: Vec<String> = text.stdout_text().lines().map(str::to_string).collect();
-    assert_eq!(lines.len(), 6, "{lines:#?}");
+    assert_eq!(lines.len(), 7, "{lines:#?}");
     assert_eq!(lines[0], "port\t\tgroup\t\t\tvlan\tstate\t\ttimer");
     assert_eq!(lines[1], "eth0\t\t239.1.1.1\t\t0\tpermanent\t   0.00");
-    assert_eq!(lines[2], "eth0\t\tff0e::5\t\t0\tpermanent\t   0.00");
-    assert_eq!(lines[3], "eth1\t\t239.1.1.9\t\t0\tpermanent\t   0.00");
-    let temp = lines[4].strip_prefix("eth1\t\t239.2.0.1\t\t0\ttemp\t\t").unwrap_or_else(|| panic!("{lines:#?}"));
-    let timer: f64 = temp.trim().parse().unwrap();
-    assert!((200.0..=260.0).contains(&timer), "{temp:?}");
-    assert_eq!(lines[5], "router ports: eth1");
+    assert_eq!(lines[3], "eth0\t\tff0e::5\t\t0\tpermanent\t   0.00");
+    assert_eq!(lines[4], "eth1\t\t239.1.1.9\t\t0\tpermanent\t   0.00");
+    for (line, head) in [(2, "eth0\t\t239.5.5.5\t\t0\ttemp\t\t"), (5, "eth1\t\t239.2.0.1\t\t0\ttemp\t\t")] {
+        let temp = lines[line].strip_prefix(head).unwrap_or_else(|| panic!("{lines:#?}"));
+        let timer: f64 = temp.trim().parse().unwrap();
+        assert!((200.0..=260.0).contains(&timer), "{temp:?}");
+    }
+    assert_eq!(lines[6], "router ports: eth1");
     // JSON: the same values in the same order.
     let json = out.outcome("json");
     assert_eq!(json.rc, 0, "{json:?}");
@@ -656,6 +663,7 @@ fn showmdb_is_the_kernels_database_in_brctls_words() {
         .collect();
     let want: Vec<(String, String, String, String)> = [
         ("eth0", "239.1.1.1", "0", "permanent"),
+        ("eth0", "239.5.5.5", "0", "temp"),
         ("eth0", "ff0e::5", "0", "permanent"),
         ("eth1", "239.1.1.9", "0", "permanent"),
         ("eth1", "239.2.0.1", "0", "temp"),
