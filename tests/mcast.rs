@@ -731,6 +731,9 @@ fn showstp_details_show_what_the_commands_set() {
     script.push_str(&brctl_text("details", &[], &["-d", "showstp", "br0"]));
     script.push_str(&brctl_text("json", &[], &["-j", "showstp", "br0"]));
     script.push_str(&brctl_text("plain", &[], &["showstp", "br0"]));
+    let sysfs = [("BRCTL_BACKEND", "sysfs")];
+    script.push_str(&brctl_text("details_sysfs", &sysfs, &["-d", "showstp", "br0"]));
+    script.push_str(&brctl_text("plain_sysfs", &sysfs, &["showstp", "br0"]));
     script.push_str(&format!(
         "{} showstp br0 >\"$W/orig.out\" 2>\"$W/orig.err\"; echo $? >\"$W/orig.rc\"\n",
         shell(&original.to_string_lossy())
@@ -784,4 +787,24 @@ fn showstp_details_show_what_the_commands_set() {
     assert_eq!(orig.rc, 0, "{orig:?}");
     assert_eq!(plain, orig);
     assert!(!plain.stdout_text().contains("mc router"));
+    // On both backends, -d is the plain output with exactly the spec's lines added: the same
+    // text on sysfs, and without the added lines, the plain output's bytes.
+    assert_eq!(out.outcome("details_sysfs"), details, "-d showstp on sysfs");
+    assert_eq!(out.outcome("plain_sysfs"), plain, "showstp on sysfs");
+    const ADDED: &[&str] = &[
+        " hash elasticity\t",
+        " mc last member count\t",
+        " mc router\t",
+        " mc last member timer\t",
+        " mc querier timer\t",
+        " mc response interval\t",
+        " vlan filtering\t",
+        " default pvid\t",
+        " port flags\t",
+    ];
+    let (kept, added): (Vec<&str>, Vec<&str>) =
+        text.split_inclusive('\n').partition(|line| !ADDED.iter().any(|head| line.starts_with(head)));
+    assert_eq!(kept.concat(), plain.stdout_text(), "-d without its added lines");
+    // The bridge's eight lines and two for each of its two ports.
+    assert_eq!(added.len(), 8 + 2 * 2, "{added:#?}");
 }
