@@ -941,3 +941,75 @@ fn only_the_read_commands_and_setgcint_write_nothing() {
         assert!(command.writes(), "{command:?}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Multicast settings and port flags (docs/compat.md 10.2, 10.3, 10.4)
+
+fn port_flag(bridge: &str, port: &str, setting: PortSetting, on: bool) -> Command {
+    Command::SetPortFlag { bridge: name(bridge), port: name(port), setting, on }
+}
+
+#[test]
+fn port_flags_change_the_port_after_hairpins_checks() {
+    let mut kernel = lab();
+    succeeds(&mut kernel, port_flag("br0", "v0", PortSetting::Learning, false));
+    succeeds(&mut kernel, port_flag("br1", "v2", PortSetting::Isolated, true));
+    assert_eq!(
+        kernel.changes,
+        [
+            Change::SetPort { port: 5, setting: PortSetting::Learning, value: 0 },
+            Change::SetPort { port: 7, setting: PortSetting::Isolated, value: 1 }
+        ]
+    );
+    let learning = |bridge, port| port_flag(bridge, port, PortSetting::Learning, true);
+    for mut kernel in [lab(), lab().unprivileged()] {
+        refused_unchanged(&mut kernel, learning("nosuch", "nosuch2"), "interface nosuch2 does not exist!");
+        refused_unchanged(&mut kernel, learning("nosuch", "v0"), "bridge nosuch does not exist!");
+        refused_unchanged(&mut kernel, learning("v3", "v0"), "set learning failed: Operation not supported");
+        refused_unchanged(&mut kernel, learning("br0", "v3"), "set learning failed: No such file or directory");
+    }
+    // D4, and EPERM first without privilege.
+    let mut kernel = lab();
+    refused_unchanged(&mut kernel, learning("br1", "v0"), "device v0 is not a port of br1");
+    not_permitted(learning("br1", "v0"), "set learning failed");
+    // The kernel's answer.
+    let mut kernel = lab().failing("set_port", Errno::EOPNOTSUPP);
+    refused(&mut kernel, learning("br0", "v0"), "set learning failed: Operation not supported");
+    let mut kernel = lab().unprivileged();
+    let err = refused(&mut kernel, learning("br0", "v0"), "set learning failed: Operation not permitted");
+    assert_eq!(err.hint(), Some(HINT));
+}
+
+#[test]
+fn hash_elasticity_warns_that_the_kernel_ignores_it() {
+    let mut kernel = lab();
+    let outcome = succeeds(&mut kernel, set("br0", BridgeSetting::HashElasticity, 4));
+    assert_eq!(text(&outcome.err), "warning: kernels since Linux 5.0 ignore hash elasticity (it stays 16)\n");
+    assert_eq!(kernel.changes, [Change::SetBridge { bridge: 2, setting: BridgeSetting::HashElasticity, value: 4 }]);
+    // No other setting warns, and a refused one does not either.
+    for (setting, _, value) in KNOBS.into_iter().chain([(BridgeSetting::HashMax, "", 512)]) {
+        let outcome = succeeds(&mut lab(), set("br0", setting, value));
+        assert_eq!(text(&outcome.err), "", "{setting:?}");
+    }
+    refused(&mut lab(), set("nosuch", BridgeSetting::HashElasticity, 4), "set hash elasticity failed: No such device");
+}
+
+#[test]
+fn bridge_and_port_integers_stay_within_their_maximum() {
+    let resolve = |list: &[&str]| super::resolve(&list.iter().map(std::ffi::OsString::from).collect::<Vec<_>>());
+    let message = |list: &[&str]| resolve(list).err().map(|err| text(&err.message()));
+    let router = |value| Command::SetBridge { bridge: name("br0"), setting: BridgeSetting::McastRouter, value };
+    assert_eq!(resolve(&["setmcrouter", "br0", "2"]).ok(), Some(router(2)));
+    assert_eq!(resolve(&["setmcrouter", "br0", "0xff"]).ok(), Some(router(255)));
+    assert_eq!(message(&["setmcrouter", "br0", "256"]).as_deref(), Some("bad router '256': allowed range is 0 to 255"));
+    let hash_max = Command::SetBridge { bridge: name("br0"), setting: BridgeSetting::HashMax, value: u32::MAX };
+    assert_eq!(resolve(&["sethashmax", "br0", "4294967295"]).ok(), Some(hash_max));
+    let fast_leave =
+        |value| Command::SetPort { bridge: name("br0"), port: name("v0"), setting: PortSetting::FastLeave, value };
+    assert_eq!(resolve(&["setportmcfl", "br0", "v0", "1"]).ok(), Some(fast_leave(1)));
+    assert_eq!(resolve(&["setportmcfl", "br0", "v0", "255"]).ok(), Some(fast_leave(255)));
+    assert_eq!(
+        message(&["setportmcfl", "br0", "v0", "256"]).as_deref(),
+        Some("bad fast leave '256': allowed range is 0 to 255")
+    );
+}
