@@ -118,7 +118,8 @@ fn repository_texts() -> Vec<PathBuf> {
 
 #[test]
 fn nothing_refers_to_documents_outside_the_repository() {
-    let outside = ["../shared", "shared/brctl-compat.md", "beyond-brctl.md"];
+    // Spelled in pieces, so that this file does not name them itself.
+    let outside = [concat!("..", "/shared"), concat!("shared/", "brctl-compat.md"), concat!("beyond", "-brctl.md")];
     let hits: Vec<String> = repository_texts()
         .into_iter()
         .filter(|path| !path.ends_with("tests/architecture.rs"))
