@@ -167,8 +167,84 @@ pub struct VlanRange {
     pub untagged: bool,
 }
 
-/// The VLANs of one link (a bridge's own entry or one of its ports), in
-/// the kernel's order (ascending VLAN ids).
+/// The VLANs of one link as two bitmaps (member, untagged) and the PVID:
+/// 1 KB whether it holds one range or 4094 single VLANs, so a bridge's
+/// dump is kept in a few pages (docs/performance.md, showvlans).
+#[derive(Clone, PartialEq, Eq)]
+pub struct VlanSet {
+    members: [u64; VlanSet::WORDS],
+    untagged: [u64; VlanSet::WORDS],
+    pvid: Option<u16>,
+}
+
+impl VlanSet {
+    const WORDS: usize = 4096 / 64;
+
+    /// Adds `first..=last` with its flags; ids past 4095 (no kernel sends
+    /// them) are left out. A PVID flag marks `first`.
+    pub fn insert(&mut self, range: VlanRange) {
+        for vid in range.first..=range.last.min(4095) {
+            let (word, bit) = (usize::from(vid / 64), 1u64 << (vid % 64));
+            if let (Some(member), Some(untagged)) = (self.members.get_mut(word), self.untagged.get_mut(word)) {
+                *member |= bit;
+                *untagged = if range.untagged { *untagged | bit } else { *untagged & !bit };
+            }
+        }
+        if range.pvid && range.first <= 4095 {
+            self.pvid = Some(range.first);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.members.iter().all(|&word| word == 0)
+    }
+
+    /// The VLANs as the kernel's compressed dump gives them: maximal runs
+    /// of consecutive ids with the same flags, the PVID on its own.
+    pub fn ranges(&self) -> impl Iterator<Item = VlanRange> + '_ {
+        let mut next = 0u16;
+        std::iter::from_fn(move || {
+            let first = (next..4096).find(|&vid| self.flags(vid).is_some())?;
+            let (pvid, untagged) = self.flags(first)?;
+            let mut last = first;
+            while !pvid && last < 4095 && self.flags(last + 1) == Some((false, untagged)) {
+                last += 1;
+            }
+            next = last + 1;
+            Some(VlanRange { first, last, pvid, untagged })
+        })
+    }
+
+    /// (pvid, untagged) of a member VLAN, None for one that is not.
+    fn flags(&self, vid: u16) -> Option<(bool, bool)> {
+        let (word, bit) = (usize::from(vid / 64), 1u64 << (vid % 64));
+        let member = self.members.get(word).is_some_and(|member| member & bit != 0);
+        let untagged = self.untagged.get(word).is_some_and(|untagged| untagged & bit != 0);
+        member.then_some((self.pvid == Some(vid), untagged))
+    }
+}
+
+impl Default for VlanSet {
+    fn default() -> VlanSet {
+        VlanSet { members: [0; VlanSet::WORDS], untagged: [0; VlanSet::WORDS], pvid: None }
+    }
+}
+
+impl FromIterator<VlanRange> for VlanSet {
+    fn from_iter<I: IntoIterator<Item = VlanRange>>(ranges: I) -> VlanSet {
+        let mut set = VlanSet::default();
+        ranges.into_iter().for_each(|range| set.insert(range));
+        set
+    }
+}
+
+impl std::fmt::Debug for VlanSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.ranges()).finish()
+    }
+}
+
+/// The VLANs of one link (a bridge's own entry or one of its ports).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LinkVlans {
     pub index: u32,
@@ -176,7 +252,7 @@ pub struct LinkVlans {
     /// itself): the dump carries both, so showvlans needs no other read.
     pub name: Vec<u8>,
     pub port_no: u16,
-    pub vlans: Vec<VlanRange>,
+    pub vlans: VlanSet,
 }
 
 /// A VLAN change for `Backend::add_vlans` / `delete_vlans`.
@@ -335,12 +411,39 @@ pub struct BridgeVlans {
     /// The kernel's defaults (off, 802.1Q, 1) where it has no VLAN filtering.
     pub settings: BridgeVlanInfo,
     /// Empty when filtering is off.
-    pub links: Vec<(Vec<u8>, Vec<VlanRange>)>,
+    pub links: Vec<(Vec<u8>, VlanSet)>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn range(first: u16, last: u16, pvid: bool, untagged: bool) -> VlanRange {
+        VlanRange { first, last, pvid, untagged }
+    }
+
+    #[test]
+    fn a_vlan_set_gives_back_the_kernels_compressed_ranges() {
+        // As the kernel compresses: equal flags merge, the PVID stands alone.
+        let given = [
+            range(1, 1, true, true),
+            range(2, 9, false, true),
+            range(10, 20, false, false),
+            range(4094, 4094, false, false),
+        ];
+        let set: VlanSet = given.into_iter().collect();
+        assert_eq!(set.ranges().collect::<Vec<_>>(), given);
+        // Singles given one by one come back as the runs they make.
+        let singles: VlanSet = (30..=40).map(|vid| range(vid, vid, vid == 35, vid > 35)).collect();
+        let expected = [range(30, 34, false, false), range(35, 35, true, false), range(36, 40, false, true)];
+        assert_eq!(singles.ranges().collect::<Vec<_>>(), expected);
+        // Alternating flags never merge; every VLAN id fits.
+        let scattered: VlanSet = (1..=4094).map(|vid| range(vid, vid, false, vid % 2 == 1)).collect();
+        assert_eq!(scattered.ranges().count(), 4094);
+        assert_eq!(scattered.ranges().last(), Some(range(4094, 4094, false, false)));
+        assert!(VlanSet::default().is_empty() && !scattered.is_empty());
+        assert_eq!(VlanSet::default().ranges().next(), None);
+    }
 
     #[test]
     fn an_fdb_entry_stays_small() {

@@ -5,7 +5,7 @@
 use super::fake::{Change, FakeKernel};
 use super::{resolve, Command, OutputStyle};
 use crate::backend::{BridgeSetting, Errno};
-use crate::model::{BridgeInfo, BridgeVlanInfo, Link, LinkVlans, PortInfo, VlanChange, VlanRange};
+use crate::model::{BridgeInfo, BridgeVlanInfo, Link, LinkVlans, PortInfo, VlanChange, VlanRange, VlanSet};
 use std::ffi::OsString;
 
 const VLAN_ON: BridgeVlanInfo = BridgeVlanInfo { filtering: true, protocol: 0x8100, default_pvid: 1 };
@@ -60,7 +60,7 @@ fn no_vlan_kernel() -> FakeKernel {
 
 /// A link's entry of the VLAN dump, with the name and port number it carries.
 fn vlans(index: u32, name: &str, port_no: u16, vlans: Vec<VlanRange>) -> LinkVlans {
-    LinkVlans { index, name: name.as_bytes().to_vec(), port_no, vlans }
+    LinkVlans { index, name: name.as_bytes().to_vec(), port_no, vlans: vlans.into_iter().collect() }
 }
 
 fn range(first: u16, last: u16, pvid: bool, untagged: bool) -> VlanRange {
@@ -210,7 +210,7 @@ fn showvlans_orders_the_bridge_then_its_ports_by_number() {
     assert_eq!(kernel.calls.get("vlans"), Some(&1));
     // A port without VLANs says none; the sysfs backend's EOPNOTSUPP comes with its hint.
     let mut kernel = lab();
-    kernel.vlans.iter_mut().filter(|link| link.index == 4).for_each(|link| link.vlans.clear());
+    kernel.vlans.iter_mut().filter(|link| link.index == 4).for_each(|link| link.vlans = VlanSet::default());
     assert!(run(&mut kernel, &["showvlans", "br0"], false).0.ends_with("\t\teth1\t\tnone\n"));
     let mut kernel = lab().failing("vlans", Errno::EOPNOTSUPP);
     let (out, err, _) = run(&mut kernel, &["showvlans", "br0"], false);

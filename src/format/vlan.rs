@@ -25,15 +25,14 @@ pub fn write_text(out: &mut dyn Write, bridges: &[BridgeVlans]) -> io::Result<()
         let mut bridge_column = bridge.bridge.as_slice();
         for (port, vlans) in &bridge.links {
             text.clear();
-            text.reserve(24 * vlans.len().max(1) + 32);
             let mut port_column = port.as_slice();
             if vlans.is_empty() {
                 columns(&mut text, bridge_column, port_column);
                 text.extend_from_slice(b"none\n");
             }
-            for vlan in vlans {
+            for vlan in vlans.ranges() {
                 columns(&mut text, bridge_column, port_column);
-                vids(&mut text, vlan);
+                vids(&mut text, &vlan);
                 port_column = b"";
             }
             bridge_column = b"";
@@ -92,7 +91,7 @@ pub fn write_json(out: &mut dyn Write, bridges: &[BridgeVlans], pretty: bool) ->
             json.string(&String::from_utf8_lossy(name))?;
             json.key("vlans")?;
             json.open(b"[")?;
-            for vlan in vlans {
+            for vlan in vlans.ranges() {
                 json.open(b"{")?;
                 json.key("vid")?;
                 json.number(vlan.first)?;
@@ -119,7 +118,7 @@ pub fn write_json(out: &mut dyn Write, bridges: &[BridgeVlans], pretty: bool) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::BridgeVlanInfo;
+    use crate::model::{BridgeVlanInfo, VlanSet};
 
     fn range(first: u16, last: u16, pvid: bool, untagged: bool) -> VlanRange {
         VlanRange { first, last, pvid, untagged }
@@ -132,12 +131,14 @@ mod tests {
                 bridge: b"br0".to_vec(),
                 settings: on,
                 links: vec![
-                    (b"br0".to_vec(), vec![range(1, 1, true, true)]),
+                    (b"br0".to_vec(), [range(1, 1, true, true)].into_iter().collect()),
                     (
                         b"eth0".to_vec(),
-                        vec![range(1, 1, true, true), range(10, 10, false, false), range(20, 30, false, true)],
+                        [range(1, 1, true, true), range(10, 10, false, false), range(20, 30, false, true)]
+                            .into_iter()
+                            .collect(),
                     ),
-                    (b"eth1".to_vec(), vec![]),
+                    (b"eth1".to_vec(), VlanSet::default()),
                 ],
             },
             BridgeVlans {

@@ -7,7 +7,7 @@ use std::num::NonZeroU16;
 use super::uapi;
 use crate::model::{
     BridgeId, BridgeInfo, BridgeMcastInfo, BridgeVlanInfo, FdbEntry, FdbFlags, Link, LinkVlans, PortInfo,
-    PortMcastInfo, VlanRange,
+    PortMcastInfo, VlanRange, VlanSet,
 };
 
 /// The attributes in `bytes`, as (type without the NLA_F_* flags, payload).
@@ -274,28 +274,28 @@ pub(super) fn bridge_vlans(mut links: Vec<LinkVlans>, bridge: u32) -> Vec<LinkVl
 /// RANGE_BEGIN entry and the RANGE_END entry after it are one range, any
 /// other entry a single VLAN. A begin without its end (which no kernel
 /// sends) is taken as a single VLAN, as is an end without a begin.
-pub(super) fn vlan_ranges(af_spec: &[u8]) -> Vec<VlanRange> {
-    // Each entry takes 8 bytes (a 4-byte header and the 4-byte struct), and
-    // makes one range at most: enough room without counting first.
-    let mut ranges = Vec::with_capacity(af_spec.len() / 8);
+pub(super) fn vlan_ranges(af_spec: &[u8]) -> VlanSet {
+    let mut ranges = VlanSet::default();
     let entries =
         Attrs(af_spec).filter(|&(ty, _)| ty == uapi::IFLA_BRIDGE_VLAN_INFO).filter_map(|(_, value)| vlan_info(value));
     let mut begin = None;
     for (flags, vid) in entries {
         if let Some((begin_flags, first)) = begin.take() {
             if flags & uapi::BRIDGE_VLAN_INFO_RANGE_END != 0 {
-                ranges.push(vlan_range(begin_flags, first, vid));
+                ranges.insert(vlan_range(begin_flags, first, vid));
                 continue;
             }
-            ranges.push(vlan_range(begin_flags, first, first));
+            ranges.insert(vlan_range(begin_flags, first, first));
         }
         if flags & uapi::BRIDGE_VLAN_INFO_RANGE_BEGIN != 0 {
             begin = Some((flags, vid));
         } else {
-            ranges.push(vlan_range(flags, vid, vid));
+            ranges.insert(vlan_range(flags, vid, vid));
         }
     }
-    ranges.extend(begin.map(|(flags, vid)| vlan_range(flags, vid, vid)));
+    if let Some((flags, vid)) = begin {
+        ranges.insert(vlan_range(flags, vid, vid));
+    }
     ranges
 }
 
