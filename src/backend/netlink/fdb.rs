@@ -1,0 +1,77 @@
+//! The forwarding database's changes (docs/compat.md section 11): static
+//! entries as RTM_NEWNEIGH/RTM_DELNEIGH bodies, the flushes, the bridge's
+//! address, and a link's address read from its RTM_NEWLINK reply.
+
+use neli::consts::rtnl::Ifla;
+use neli::rtnl::Ifinfomsg;
+use neli::types::Buffer;
+
+use super::decode::{u32_at, Attrs};
+use super::request::{attr, ifinfomsg, nest};
+use super::uapi;
+use crate::backend::Errno;
+use crate::values::{Mac, VlanId};
+
+/// An AF_BRIDGE neighbour body, as `bridge fdb add|del ... master static`
+/// sends it: struct ndmsg { u8 family, 3 bytes padding, i32 ifindex (the
+/// port), u16 state NUD_NOARP (static, not local), u8 flags NTF_MASTER (the
+/// port's bridge, not the port's own list), u8 type }, then NDA_LLADDR and,
+/// when given, NDA_VLAN (u16). The kernel ignores the state on deletion.
+pub(super) fn neighbour_request(port: u32, mac: Mac, vlan: Option<VlanId>) -> Result<Buffer, Errno> {
+    let mut bytes = Vec::with_capacity(uapi::NDMSG_LEN + 20);
+    bytes.extend_from_slice(&[uapi::AF_BRIDGE, 0, 0, 0]);
+    bytes.extend_from_slice(&i32::try_from(port).map_err(|_| Errno::ENODEV)?.to_ne_bytes());
+    bytes.extend_from_slice(&uapi::NUD_NOARP.to_ne_bytes());
+    bytes.extend_from_slice(&[uapi::NTF_MASTER, 0]);
+    push_attr(&mut bytes, uapi::NDA_LLADDR, &mac.octets());
+    if let Some(vlan) = vlan {
+        push_attr(&mut bytes, uapi::NDA_VLAN, &vlan.get().to_ne_bytes());
+    }
+    Ok(Buffer::from(bytes))
+}
+
+/// One attribute: u16 length (header included), u16 type, the payload,
+/// padding to 4 bytes.
+fn push_attr(bytes: &mut Vec<u8>, ty: u16, payload: &[u8]) {
+    let length = 4 + payload.len();
+    bytes.extend_from_slice(&u16::try_from(length).unwrap_or(u16::MAX).to_ne_bytes());
+    bytes.extend_from_slice(&ty.to_ne_bytes());
+    bytes.extend_from_slice(payload);
+    bytes.resize(bytes.len() + (length.next_multiple_of(4) - length), 0);
+}
+
+/// RTM_NEWLINK on the bridge with IFLA_LINKINFO{KIND "bridge",
+/// DATA{IFLA_BR_FDB_FLUSH}} (a flag: no payload), or AF_BRIDGE RTM_SETLINK
+/// on a port with IFLA_PROTINFO{IFLA_BRPORT_FLUSH}, as the port settings
+/// are sent. Both keep static and local entries.
+pub(super) fn flush_request(bridge: u32, port: Option<u32>) -> Result<Ifinfomsg, Errno> {
+    match port {
+        None => {
+            let data = nest(uapi::IFLA_INFO_DATA, vec![attr(uapi::IFLA_BR_FDB_FLUSH, &[])?])?;
+            let linkinfo = nest(Ifla::from(uapi::IFLA_LINKINFO), vec![attr(uapi::IFLA_INFO_KIND, b"bridge\0")?, data])?;
+            ifinfomsg(uapi::AF_UNSPEC, bridge, vec![linkinfo])
+        }
+        Some(port) => {
+            let flush = attr(uapi::IFLA_BRPORT_FLUSH, &[])?;
+            let protinfo = nest(Ifla::from(uapi::IFLA_PROTINFO | uapi::NLA_F_NESTED), vec![flush])?;
+            ifinfomsg(uapi::AF_BRIDGE, port, vec![protinfo])
+        }
+    }
+}
+
+/// RTM_SETLINK with IFLA_ADDRESS. On a bridge this also pins the address:
+/// the kernel stops choosing it from the ports (addr_assign_type SET).
+pub(super) fn address_request(index: u32, mac: Mac) -> Result<Ifinfomsg, Errno> {
+    ifinfomsg(uapi::AF_UNSPEC, index, vec![attr(Ifla::from(uapi::IFLA_ADDRESS), &mac.octets())?])
+}
+
+/// The IFLA_ADDRESS of an RTM_NEWLINK payload; EADDRNOTAVAIL when the link
+/// has none or one that is not 6 bytes (not Ethernet-like).
+pub(super) fn link_address(payload: &[u8]) -> Result<Mac, Errno> {
+    u32_at(payload, 4).ok_or(Errno(libc::EIO))?;
+    Attrs(payload.get(uapi::IFINFOMSG_LEN..).unwrap_or_default())
+        .find(|(ty, _)| *ty == uapi::IFLA_ADDRESS)
+        .and_then(|(_, value)| <[u8; 6]>::try_from(value).ok())
+        .map(Mac::from_octets)
+        .ok_or(Errno(libc::EADDRNOTAVAIL))
+}
