@@ -6,6 +6,8 @@ mod bridge;
 #[cfg(test)]
 mod fake;
 mod fdb;
+#[cfg(test)]
+mod fdb_tests;
 mod mdb;
 mod port;
 mod show;

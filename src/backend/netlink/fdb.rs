@@ -75,3 +75,61 @@ pub(super) fn link_address(payload: &[u8]) -> Result<Mac, Errno> {
         .map(Mac::from_octets)
         .ok_or(Errno(libc::EADDRNOTAVAIL))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use neli::ToBytes;
+    use std::io::Cursor;
+
+    fn wire(body: &impl ToBytes) -> Vec<u8> {
+        let mut bytes = Cursor::new(Vec::new());
+        body.to_bytes(&mut bytes).unwrap();
+        bytes.into_inner()
+    }
+
+    fn mac() -> Mac {
+        Mac::from_octets([2, 0xaa, 0, 0, 0, 1])
+    }
+
+    #[test]
+    fn a_static_entry_is_an_af_bridge_ndmsg_for_the_master() {
+        let bytes = wire(&neighbour_request(9, mac(), None).unwrap());
+        assert_eq!(bytes[..4], [uapi::AF_BRIDGE, 0, 0, 0]);
+        assert_eq!(u32_at(&bytes, 4), Some(9));
+        assert_eq!(bytes[8..10], uapi::NUD_NOARP.to_ne_bytes());
+        assert_eq!(bytes[10..12], [uapi::NTF_MASTER, 0]);
+        let attrs: Vec<_> = Attrs(&bytes[uapi::NDMSG_LEN..]).collect();
+        assert_eq!(attrs, [(uapi::NDA_LLADDR, &mac().octets()[..])]);
+        // Padded to 4 bytes after the 6-byte address.
+        assert_eq!(bytes.len(), uapi::NDMSG_LEN + 12);
+        let vlan = VlanId::parse(std::ffi::OsStr::new("10")).unwrap();
+        let bytes = wire(&neighbour_request(9, mac(), Some(vlan)).unwrap());
+        let attrs: Vec<_> = Attrs(&bytes[uapi::NDMSG_LEN..]).collect();
+        assert_eq!(attrs, [(uapi::NDA_LLADDR, &mac().octets()[..]), (uapi::NDA_VLAN, &10u16.to_ne_bytes()[..])]);
+    }
+
+    #[test]
+    fn flushes_are_a_bridge_flag_or_a_port_flag() {
+        let bytes = wire(&flush_request(4, None).unwrap());
+        assert_eq!((bytes[0], u32_at(&bytes, 4)), (uapi::AF_UNSPEC, Some(4)));
+        let attrs: Vec<_> = Attrs(&bytes[uapi::IFINFOMSG_LEN..]).collect();
+        assert_eq!(attrs.len(), 1);
+        assert_eq!(attrs[0].0, uapi::IFLA_LINKINFO);
+        let info: Vec<_> = Attrs(attrs[0].1).collect();
+        assert_eq!(info[0], (uapi::IFLA_INFO_KIND, &b"bridge\0"[..]));
+        assert_eq!(Attrs(info[1].1).collect::<Vec<_>>(), [(uapi::IFLA_BR_FDB_FLUSH, &[][..])]);
+        let bytes = wire(&flush_request(4, Some(9)).unwrap());
+        assert_eq!((bytes[0], u32_at(&bytes, 4)), (uapi::AF_BRIDGE, Some(9)));
+        assert_eq!(bytes[18..20], (uapi::IFLA_PROTINFO | uapi::NLA_F_NESTED).to_ne_bytes());
+        let (_, inner) = Attrs(&bytes[uapi::IFINFOMSG_LEN..]).next().unwrap();
+        assert_eq!(Attrs(inner).collect::<Vec<_>>(), [(uapi::IFLA_BRPORT_FLUSH, &[][..])]);
+    }
+
+    #[test]
+    fn the_address_is_ifla_address() {
+        let bytes = wire(&address_request(4, mac()).unwrap());
+        assert_eq!(link_address(&bytes), Ok(mac()));
+        assert_eq!(link_address(&bytes[..uapi::IFINFOMSG_LEN]), Err(Errno(libc::EADDRNOTAVAIL)));
+    }
+}
