@@ -4,8 +4,9 @@
 //! exits 1 with one line on stderr and changes nothing; after the changes the original's
 //! showmacs and ours (every backend) print the same table.
 //!
-//! This kernel has no VLAN filtering: `vlan <vid>` is checked here only for how the kernel's
-//! refusal is reported; what is asked for is checked against FakeKernel (src/commands/fdb_tests.rs).
+//! This kernel has no VLAN filtering: here `vlan <vid>` is checked for how the kernel's
+//! refusal is reported, and in User-Mode Linux (Linux 6.1, tests/common/uml.rs) for what it
+//! does; what is asked for is checked against FakeKernel too (src/commands/fdb_tests.rs).
 
 // The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
 // panic, index and run other programs.
@@ -90,6 +91,7 @@ fn checked(tag: &str, args: &[&str]) -> String {
 
 const STATIC_A: &str = "02:aa:00:00:00:01";
 const STATIC_B: &str = "02:aa:00:00:00:02";
+const STATIC_C: &str = "02:aa:00:00:00:03";
 
 /// addmac adds a static entry the kernel shows on that port, twice is the kernel's EEXIST,
 /// delmac removes exactly it; bad MACs, a port of another bridge and a missing bridge exit 1
@@ -391,4 +393,110 @@ fn showmacs_vlan_filters_over_netlink_and_says_why_not_over_sysfs() {
     assert_eq!((bad.rc, bad.stderr_text().as_str()), (1, "bad vlan id '4095': allowed range is 1 to 4094\n"));
     let missing = out.outcome("no_bridge");
     assert_eq!((missing.rc, missing.stderr_text().as_str()), (1, "read of forward table failed: No such device\n"));
+}
+
+/// `vlan <vid>` on a kernel with VLAN filtering (Linux 6.1 in User-Mode Linux, tests/common/uml.rs):
+/// addmac puts the entry in that VLAN, a VLAN the port lacks is the kernel's EINVAL, delmac
+/// removes the entry of that VLAN only, and showmacs with the filter lists exactly the bridge's
+/// entries on ports that `bridge fdb show vlan <vid>` lists.
+#[test]
+fn vlan_entries_on_a_kernel_with_vlan_filtering() {
+    use common::uml::{self, record_line, UmlScenario};
+    let test = "vlan_entries_on_a_kernel_with_vlan_filtering";
+    if !uml::uml_ready(test) {
+        return;
+    }
+    let mut script = String::from(
+        "ip link add br0 address 02:00:00:00:02:01 type bridge vlan_filtering 1 || exit 3\n\
+         ip link add eth0 address 02:00:00:00:00:10 type veth peer name eth0p || exit 3\n\
+         ip link add eth1 address 02:00:00:00:00:11 type veth peer name eth1p || exit 3\n\
+         ip link set eth0 master br0 && ip link set eth1 master br0 || exit 3\n\
+         brctl addvlan br0 eth0 10 || exit 3\nbrctl addvlan br0 eth1 10 || exit 3\n",
+    );
+    script.push_str(&brctl_text("add10", &[], &["addmac", "br0", "eth0", STATIC_A, "vlan", "10"]));
+    script.push_str(&brctl_text("again10", &[], &["addmac", "br0", "eth0", STATIC_A, "vlan", "10"]));
+    // Without a VLAN on a port with VLANs the kernel adds the entry without one and in each of them.
+    script.push_str(&brctl_text("add_plain", &[], &["addmac", "br0", "eth1", STATIC_C]));
+    script.push_str(&brctl_text("add1", &[], &["addmac", "br0", "eth1", STATIC_B, "vlan", "1"]));
+    script.push_str(&brctl_text("add20", &[], &["addmac", "br0", "eth0", STATIC_B, "vlan", "20"]));
+    script.push_str(&fdb("added"));
+    script.push_str(&record_line("kernel10", &["bridge", "-j", "fdb", "show", "br", "br0", "vlan", "10"]));
+    script.push_str(&brctl_text("show10", &[], &["-j", "showmacs", "br0", "vlan", "10"]));
+    script.push_str(&brctl_text("show10_text", &[], &["showmacs", "br0", "vlan", "10"]));
+    script.push_str(&brctl_text("del10", &[], &["delmac", "br0", "eth0", STATIC_A, "vlan", "10"]));
+    script.push_str(&fdb("deleted"));
+    script.push_str(&brctl_text("del_plain", &[], &["delmac", "br0", "eth1", STATIC_C]));
+    script.push_str(&fdb("deleted_plain"));
+    let Some(run) = uml::run(test, &[UmlScenario::new("vlan", &script)]) else { return };
+    let result = run.get("vlan").assert_ok();
+
+    for tag in ["add10", "add_plain", "add1", "del10", "del_plain"] {
+        let outcome = result.outcome(tag);
+        assert_eq!((outcome.rc, outcome.stderr_text().as_str()), (0, ""), "{tag}: {outcome:?}");
+    }
+    let again = result.outcome("again10");
+    assert_eq!((again.rc, again.stderr_text().as_str()), (1, "add mac failed: File exists\n"));
+    let add20 = result.outcome("add20");
+    assert_eq!((add20.rc, add20.stderr_text().as_str()), (1, "add mac failed: Invalid argument\n"));
+
+    // (mac, ifname, vlan, state) of br0's entries on ports.
+    let entries = |text: &str| -> Vec<(String, String, String, String)> {
+        let value = parse_json(text).unwrap_or_else(|err| panic!("{err}: {text}"));
+        let field = |entry: &Json, key| match entry.get(key) {
+            Some(Json::String(text) | Json::Number(text)) => text.clone(),
+            _ => String::new(),
+        };
+        let mut entries: Vec<_> = value
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| field(e, "master") == "br0" && field(e, "ifname") != "br0")
+            .map(|e| (field(e, "mac"), field(e, "ifname"), field(e, "vlan"), field(e, "state")))
+            .collect();
+        entries.sort();
+        entries
+    };
+    let row =
+        |mac: &str, port: &str, vlan: &str| (mac.to_string(), port.to_string(), vlan.to_string(), "static".to_string());
+    let added = entries(&result.text("added.fdb"));
+    for expected in [
+        row(STATIC_A, "eth0", "10"),
+        row(STATIC_B, "eth1", "1"),
+        row(STATIC_C, "eth1", ""),
+        row(STATIC_C, "eth1", "1"),
+        row(STATIC_C, "eth1", "10"),
+    ] {
+        assert!(added.contains(&expected), "{expected:?} not in {added:?}");
+    }
+    assert!(!added.iter().any(|e| e.2 == "20") && !added.iter().any(|e| e.0 == STATIC_A && e.2 != "10"), "{added:?}");
+
+    // showmacs with the filter: the MACs the kernel lists in VLAN 10 on ports, each with vlan 10.
+    let kernel: Vec<String> = entries(&result.outcome("kernel10").stdout_text()).into_iter().map(|e| e.0).collect();
+    let shown = parse_json(&result.outcome("show10").stdout_text()).unwrap();
+    let mut ours: Vec<String> = shown
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert_eq!(e.get("vlan"), Some(&Json::Number("10".to_string())), "{e:?}");
+            e.get("mac_addr").and_then(Json::as_str).unwrap().to_string()
+        })
+        .collect();
+    ours.sort();
+    let mut kernel_sorted = kernel.clone();
+    kernel_sorted.sort();
+    assert_eq!(ours, kernel_sorted);
+    for (mac, listed) in [(STATIC_A, true), (STATIC_C, true), (STATIC_B, false)] {
+        assert_eq!(ours.contains(&mac.to_string()), listed, "{mac} in {ours:?}");
+    }
+    let text = result.outcome("show10_text").stdout_text();
+    assert_eq!(text.lines().count(), ours.len() + 1, "{text}");
+
+    // delmac with the VLAN removes that entry only.
+    let mut expected = added.clone();
+    expected.retain(|e| *e != row(STATIC_A, "eth0", "10"));
+    assert_eq!(entries(&result.text("deleted.fdb")), expected);
+    // Without it, the kernel removes the entry in every VLAN of the port too.
+    expected.retain(|e| e.0 != STATIC_C);
+    assert_eq!(entries(&result.text("deleted_plain.fdb")), expected);
 }
