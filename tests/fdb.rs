@@ -500,3 +500,52 @@ fn vlan_entries_on_a_kernel_with_vlan_filtering() {
     expected.retain(|e| e.0 != STATIC_C);
     assert_eq!(entries(&result.text("deleted_plain.fdb")), expected);
 }
+
+/// Without CAP_NET_ADMIN every change fails with `Operation not permitted` and the hint of D8,
+/// a port of another bridge too (as the port commands of D4); a bad MAC is still a bad MAC; a
+/// missing interface for sethwaddr needs no privilege to be reported; nothing changes.
+#[test]
+fn without_the_capability_every_change_is_not_permitted() {
+    use common::privilege;
+    let test = "fdb_without_the_capability_every_change_is_not_permitted";
+    if !privilege::nocaps_ready(test) {
+        return;
+    }
+    let setpriv = privilege::setpriv_path().unwrap();
+    let hint = "hint: changing bridges needs CAP_NET_ADMIN (run as root)\n";
+    let denied = |what: &str| format!("{what} failed: Operation not permitted\n{hint}");
+    let cases: Vec<(&str, &[&str], String)> = vec![
+        ("add", &["addmac", "br0", "eth0", STATIC_A], denied("add mac")),
+        ("add_other", &["addmac", "br0", "eth2", STATIC_A], denied("add mac")),
+        ("del", &["delmac", "br0", "eth0", "02:00:00:00:00:10"], denied("delete mac")),
+        ("flush", &["flushmacs", "br0"], denied("flush macs")),
+        ("flush_port", &["flushmacs", "br0", "eth1"], denied("flush macs")),
+        ("hw", &["sethwaddr", "br0", "02:12:34:56:78:9a"], denied("set hardware address")),
+        ("hw_port", &["sethwaddr", "br0", "eth3"], denied("set hardware address")),
+        ("bad", &["addmac", "br0", "eth0", "01:00:5e:00:00:01"], {
+            "bad mac address '01:00:5e:00:00:01': a multicast address cannot be a static entry\n".to_string()
+        }),
+        ("missing", &["sethwaddr", "br0", "nosuch"], "interface nosuch does not exist!\n".to_string()),
+    ];
+    let mut script = lab();
+    script.push_str(&fdb("before"));
+    script.push_str(&address("before", "br0"));
+    let mut prefix = shell(&setpriv.to_string_lossy());
+    for option in privilege::SETPRIV_OPTIONS {
+        prefix.push(' ');
+        prefix.push_str(option);
+    }
+    prefix.push_str(" -- brctl");
+    for (tag, args, _) in &cases {
+        script.push_str(&brctl_text(tag, &[], args).replacen("brctl", &prefix, 1));
+    }
+    script.push_str(&fdb("after"));
+    script.push_str(&address("after", "br0"));
+    let Some(out) = namespace::run(test, Sys::Sysfs, &script, 60) else { return };
+    for (tag, args, message) in &cases {
+        let outcome = out.outcome(tag);
+        assert_eq!((outcome.rc, outcome.stderr_text()), (1, message.clone()), "brctl {args:?}");
+    }
+    assert_eq!(entries(&out, "before"), entries(&out, "after"));
+    assert_eq!(address_of(&out, "before"), address_of(&out, "after"));
+}
