@@ -402,4 +402,12 @@ mod tests {
         without_reads.netlink_reads = false;
         assert_eq!(without_reads.mdb(&bridge), Err(Errno::EOPNOTSUPP));
     }
+
+    #[test]
+    fn the_vlans_of_mac_addresses_come_from_netlink_only() {
+        let bridge = Link { index: 2, name: b"br0".to_vec(), ..Link::default() };
+        assert_eq!(kernel(BackendChoice::Sysfs, true).fdb_vlans(&bridge), Err(Errno::EOPNOTSUPP));
+        assert_eq!(kernel(BackendChoice::Auto, true).fdb_vlans(&bridge), Err(Errno(libc::EACCES)));
+        assert_eq!(kernel(BackendChoice::Netlink, true).fdb_vlans(&bridge), Err(Errno(libc::EACCES)));
+    }
 }
