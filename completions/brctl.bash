@@ -7,7 +7,9 @@
 # settings and port flags, on/off, the VLAN protocols, addvlan's flags, the
 # values of the multicast router (0 1 2, ports 0 1 2 3) and of the other
 # 0/1 multicast settings, and for delvlan the VLANs the port has (from
-# `brctl showvlans`). Works with or without the bash-completion package. Names are
+# `brctl showvlans`); for delmac the MACs on the port (from `brctl -d
+# showmacs`), `vlan` after a MAC and for showmacs, any interface for
+# sethwaddr. Works with or without the bash-completion package. Names are
 # read from /sys/class/net, or with `ip -n NAME` when the command line names
 # a namespace with -n/--netns.
 
@@ -78,6 +80,47 @@ _brctl_rs_vids()
     done < <(command "${brctl[@]}" showvlans "$bridge" 2>/dev/null)
 }
 
+# The MACs on port $3 of bridge $2 as `brctl -d showmacs` lists them, one
+# per line, each once. Nothing when that brctl has no -d (the original
+# prints no such header).
+_brctl_rs_macs()
+{
+    local netns=$1 bridge=$2 port=$3 line header='' fields
+    local -A seen=()
+    local -a brctl=(brctl)
+    [[ -n $netns ]] && brctl+=(-n "$netns")
+    while IFS= read -r line; do
+        if [[ -z $header ]]; then
+            [[ $line == *'port no'*'mac addr'*'interface'* ]] || return
+            header=1
+            continue
+        fi
+        # port no, mac addr, is local?, ageing timer, interface, ...
+        read -r -a fields <<<"$line"
+        [[ ${fields[4]} == "$port" && -n ${fields[1]} && -z ${seen[${fields[1]}]} ]] || continue
+        seen[${fields[1]}]=1
+        printf '%s\n' "${fields[1]}"
+    done < <(command "${brctl[@]}" -d showmacs "$bridge" 2>/dev/null)
+}
+
+# Every interface but lo (sethwaddr takes the address of any).
+_brctl_rs_interfaces()
+{
+    local netns=$1 dev name line
+    if [[ -n $netns ]]; then
+        while read -r line; do
+            [[ $line == *link/loopback* ]] && continue
+            name=${line#*: }
+            printf '%s\n' "${name%%[:@]*}"
+        done < <(ip -n "$netns" -o link show 2>/dev/null)
+        return
+    fi
+    for dev in /sys/class/net/*; do
+        name=${dev##*/}
+        [[ -e $dev && $name != lo ]] && printf '%s\n' "$name"
+    done
+}
+
 # The interfaces that could become ports: not lo, not a bridge, not
 # already a port of a bridge.
 _brctl_rs_free_interfaces()
@@ -116,7 +159,7 @@ _brctl_rs_option_argument()
 _brctl_rs()
 {
     local cur=${COMP_WORDS[COMP_CWORD]}
-    local commands='addbr delbr addif delif hairpin setageing setbridgeprio setfd sethello setmaxage setpathcost setportprio show showmacs showstp stp vlanfiltering setvlanproto setdefpvid addvlan delvlan showvlans setmcsnoop setmcrouter setmcquerier setmcqifaddr sethashel sethashmax setmclmc setmcsqc setmclmi setmcmi setmcqpi setmcqi setmcqri setmcsqi setportmcrouter setportmcfl showmdb learning flood mcflood bcflood isolated bpduguard rootblock neighsuppress'
+    local commands='addbr delbr addif delif hairpin setageing setbridgeprio setfd sethello setmaxage setpathcost setportprio show showmacs showstp stp vlanfiltering setvlanproto setdefpvid addvlan delvlan showvlans setmcsnoop setmcrouter setmcquerier setmcqifaddr sethashel sethashmax setmclmc setmcsqc setmclmi setmcmi setmcqpi setmcqi setmcqri setmcsqi setportmcrouter setportmcfl showmdb learning flood mcflood bcflood isolated bpduguard rootblock neighsuppress addmac delmac flushmacs sethwaddr'
     local options='-h --help -V --version -j --json -p --pretty -n --netns -b --batch -f --force -d --details'
     COMPREPLY=()
 
@@ -162,6 +205,11 @@ _brctl_rs()
             fi
             continue
         fi
+        # A MAC comes as several words (`:` is in COMP_WORDBREAKS): one argument.
+        if ((${#args[@]} > 0)) && [[ $word == : || ${COMP_WORDS[i - 1]} == : ]]; then
+            args[-1]+=$word
+            continue
+        fi
         if [[ -z $command ]]; then
             command=$word
         else
@@ -183,13 +231,22 @@ _brctl_rs()
         return
     fi
 
+    # A MAC being typed: the whole of it is matched, and only what follows
+    # its last `:` is replaced, as bash replaces the last word only.
+    local colon_prefix=''
+    if ((${#args[@]} > 0)) && [[ $cur == : || ${COMP_WORDS[COMP_CWORD - 1]} == : ]]; then
+        cur=${args[-1]}$cur
+        unset 'args[-1]'
+        colon_prefix=${cur%"${cur##*:}"}
+    fi
+
     # The position of the word being completed among the command's arguments.
     local position=$((${#args[@]} + 1)) words=''
     case $command in
         show | showvlans)
             words=$(_brctl_rs_bridges "$netns")
             ;;
-        delbr | showmacs | showstp | setageing | setbridgeprio | setfd | sethello | setmaxage | setgcint | setdefpvid)
+        delbr | showstp | setageing | setbridgeprio | setfd | sethello | setmaxage | setgcint | setdefpvid)
             ((position == 1)) && words=$(_brctl_rs_bridges "$netns")
             ;;
         sethashel | sethashmax | setmclmc | setmcsqc | setmclmi | setmcmi | setmcqpi | setmcqi | setmcqri | setmcsqi | showmdb)
@@ -241,6 +298,32 @@ _brctl_rs()
                     ;;
             esac
             ;;
+        showmacs)
+            case $position in
+                1) words=$(_brctl_rs_bridges "$netns") ;;
+                2) words='vlan' ;;
+            esac
+            ;;
+        addmac | delmac)
+            case $position in
+                1) words=$(_brctl_rs_bridges "$netns") ;;
+                2) words=$(_brctl_rs_ports "$netns" "${args[0]}") ;;
+                3) [[ $command == delmac ]] && words=$(_brctl_rs_macs "$netns" "${args[0]}" "${args[1]}") ;;
+                4) words='vlan' ;;
+            esac
+            ;;
+        flushmacs)
+            case $position in
+                1) words=$(_brctl_rs_bridges "$netns") ;;
+                2) words=$(_brctl_rs_ports "$netns" "${args[0]}") ;;
+            esac
+            ;;
+        sethwaddr)
+            case $position in
+                1) words=$(_brctl_rs_bridges "$netns") ;;
+                2) words=$(_brctl_rs_interfaces "$netns") ;;
+            esac
+            ;;
         addif)
             case $position in
                 1) words=$(_brctl_rs_bridges "$netns") ;;
@@ -270,6 +353,8 @@ _brctl_rs()
         words=$filtered
     fi
     mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
+    [[ -n $colon_prefix ]] && COMPREPLY=("${COMPREPLY[@]#"$colon_prefix"}")
+    return 0
 } &&
     complete -F _brctl_rs brctl
 

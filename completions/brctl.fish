@@ -7,7 +7,9 @@
 # settings and port flags, on/off, the VLAN protocols, addvlan's flags, the
 # values of the multicast router (0 1 2, ports 0 1 2 3) and of the other
 # 0/1 multicast settings, and for delvlan the VLANs the port has (from
-# `brctl showvlans`). Names are read from /sys/class/net, or with `ip -n NAME` when
+# `brctl showvlans`); for delmac the MACs on the port (from `brctl -d
+# showmacs`), `vlan` after a MAC and for showmacs, any interface for
+# sethwaddr. Names are read from /sys/class/net, or with `ip -n NAME` when
 # the command line names a namespace with -n/--netns.
 
 # Reads the command line so far: sets __brctl_rs_netns to the namespace
@@ -142,6 +144,47 @@ function __brctl_rs_vids
     end
 end
 
+# The MACs on the port on the command line as `brctl -d showmacs` lists
+# them, each once. Nothing when that brctl has no -d (the original prints no
+# such header).
+function __brctl_rs_macs
+    __brctl_rs_parse
+    set -l bridge $__brctl_rs_words[2]
+    set -l port $__brctl_rs_words[3]
+    command -q brctl; or return
+    set -l brctl brctl
+    test -n "$__brctl_rs_netns"; and set -a brctl -n $__brctl_rs_netns
+    set -l header
+    set -l macs
+    for line in (command $brctl -d showmacs $bridge 2>/dev/null)
+        if test -z "$header"
+            string match -q -- '*port no*mac addr*interface*' $line; or return
+            set header 1
+            continue
+        end
+        set -l fields (string split -n -- ' ' $line)
+        test "$fields[5]" = "$port"; or continue
+        contains -- $fields[2] $macs; or set -a macs $fields[2]
+    end
+    printf '%s\n' $macs
+end
+
+# Every interface but lo (sethwaddr takes the address of any).
+function __brctl_rs_interfaces
+    __brctl_rs_parse
+    if test -n "$__brctl_rs_netns"
+        for line in (ip -n $__brctl_rs_netns -o link show 2>/dev/null)
+            string match -q -- '*link/loopback*' $line; and continue
+            string replace -r -- '^[0-9]+: ([^:@]+).*' '$1' $line
+        end
+        return
+    end
+    for dev in /sys/class/net/*
+        set -l name (basename $dev)
+        test $name = lo; or echo $name
+    end
+end
+
 # addvlan's flags not given yet; pvid names a single VLAN.
 function __brctl_rs_vlan_flags
     __brctl_rs_parse
@@ -238,8 +281,12 @@ complete -c brctl -n __brctl_rs_needs_command -a isolated -d 'turn port isolatio
 complete -c brctl -n __brctl_rs_needs_command -a bpduguard -d 'turn bpdu guard on/off'
 complete -c brctl -n __brctl_rs_needs_command -a rootblock -d 'turn root block on/off'
 complete -c brctl -n __brctl_rs_needs_command -a neighsuppress -d 'turn neighbour suppression on/off'
+complete -c brctl -n __brctl_rs_needs_command -a addmac -d 'add a static mac address'
+complete -c brctl -n __brctl_rs_needs_command -a delmac -d 'delete a mac address'
+complete -c brctl -n __brctl_rs_needs_command -a flushmacs -d 'flush learned mac addresses'
+complete -c brctl -n __brctl_rs_needs_command -a sethwaddr -d 'set bridge mac address'
 
-set -l __brctl_rs_bridge_first delbr addif delif hairpin setageing setbridgeprio setfd sethello setmaxage setpathcost setportprio showmacs showstp stp setgcint vlanfiltering setvlanproto setdefpvid addvlan delvlan setmcsnoop setmcrouter setmcquerier setmcqifaddr sethashel sethashmax setmclmc setmcsqc setmclmi setmcmi setmcqpi setmcqi setmcqri setmcsqi setportmcrouter setportmcfl showmdb learning flood mcflood bcflood isolated bpduguard rootblock neighsuppress
+set -l __brctl_rs_bridge_first delbr addif delif hairpin setageing setbridgeprio setfd sethello setmaxage setpathcost setportprio showmacs showstp stp setgcint vlanfiltering setvlanproto setdefpvid addvlan delvlan setmcsnoop setmcrouter setmcquerier setmcqifaddr sethashel sethashmax setmclmc setmcsqc setmclmi setmcmi setmcqpi setmcqi setmcqri setmcsqi setportmcrouter setportmcfl showmdb learning flood mcflood bcflood isolated bpduguard rootblock neighsuppress addmac delmac flushmacs sethwaddr
 complete -c brctl -n "__brctl_rs_at 1 $__brctl_rs_bridge_first" -a '(__brctl_rs_bridges)' -d bridge
 complete -c brctl -n '__brctl_rs_at 1+ show showvlans' -a '(__brctl_rs_bridges)' -d bridge
 complete -c brctl -n '__brctl_rs_at 2+ addif' -a '(__brctl_rs_free_interfaces)' -d interface
@@ -259,3 +306,9 @@ complete -c brctl -n '__brctl_rs_at 2 setmcsnoop setmcquerier setmcqifaddr' -a '
 complete -c brctl -n '__brctl_rs_at 2 setmcrouter' -a '0 1 2' -d value
 complete -c brctl -n '__brctl_rs_at 3 setportmcfl' -a '0 1' -d value
 complete -c brctl -n '__brctl_rs_at 3 setportmcrouter' -a '0 1 2 3' -d value
+# The forwarding database (docs/compat.md section 11).
+complete -c brctl -n '__brctl_rs_at 2 addmac delmac flushmacs' -a '(__brctl_rs_ports)' -d port
+complete -c brctl -n '__brctl_rs_at 3 delmac' -a '(__brctl_rs_macs)' -d mac
+complete -c brctl -n '__brctl_rs_at 4 addmac delmac' -a vlan -d filter
+complete -c brctl -n '__brctl_rs_at 2 showmacs' -a vlan -d filter
+complete -c brctl -n '__brctl_rs_at 2 sethwaddr' -a '(__brctl_rs_interfaces)' -d interface

@@ -2,7 +2,7 @@
 //! worded as the original brctl words it, and its exit code.
 
 use crate::backend::{BridgeSetting, Errno, PortSetting};
-use crate::values::{IfName, IfNameProblem, NumberProblem, VlanId, VlanIdsProblem};
+use crate::values::{IfName, IfNameProblem, MacProblem, NumberProblem, VlanId, VlanIdsProblem};
 
 /// The original's "bad ... value" parse message for a bridge setting.
 fn bad_bridge_value(setting: BridgeSetting) -> &'static str {
@@ -299,6 +299,19 @@ pub enum Error {
         holder: String,
         seconds: u64,
     },
+    /// Forwarding database (docs/compat.md section 11): a MAC that is
+    /// malformed, or multicast or all-zero where a static entry is made.
+    BadMac {
+        arg: Vec<u8>,
+        problem: MacProblem,
+    },
+    /// `<what> failed: <strerror>` of addmac, delmac, flushmacs, sethwaddr.
+    Fdb {
+        what: &'static str,
+        errno: Errno,
+    },
+    /// showmacs with a VLAN filter could not read the entries' VLANs.
+    ReadFdbVlans(Errno),
     /// No command word at all (argv without a command).
     NoCommand,
     /// The command printed its own messages already (show with several
@@ -405,7 +418,11 @@ impl Error {
                 b": ",
                 errno.text().as_bytes(),
             ]),
-            Error::ReadFdb(errno) => text(format!("read of forward table failed: {errno}")),
+            Error::ReadFdb(errno) | Error::ReadFdbVlans(errno) => {
+                text(format!("read of forward table failed: {errno}"))
+            }
+            Error::BadMac { arg, problem } => join(&[b"bad mac address ", &shown(arg), b": ", mac_rule(*problem)]),
+            Error::Fdb { what, errno } => text(format!("{what} failed: {errno}")),
             Error::ListBridges(errno) => text(format!("can't list bridges: {errno}")),
             Error::ReadBridge { name, errno } => {
                 join(&[b"can't read bridge ", name.as_bytes(), b": ", errno.text().as_bytes()])
@@ -476,7 +493,11 @@ impl Error {
             | Error::SetBridge { errno: e, .. }
             | Error::SetPort { errno: e, .. }
             | Error::Hairpin { errno: e, .. }
-            | Error::Vlan { errno: e, .. } => *e,
+            | Error::Vlan { errno: e, .. }
+            | Error::Fdb { errno: e, .. } => *e,
+            Error::ReadFdbVlans(Errno::EOPNOTSUPP) => {
+                return Some("hint: mac addresses' vlans are read over netlink only, not with BRCTL_BACKEND=sysfs");
+            }
             // The sysfs backend has no per-port VLAN list.
             Error::ReadVlans { errno: Errno::EOPNOTSUPP, .. } => {
                 return Some("hint: the vlans of ports are read over netlink only, not with BRCTL_BACKEND=sysfs");
@@ -525,6 +546,14 @@ fn range_rule(problem: NumberProblem, min: u16, max: u16) -> Vec<u8> {
     match problem {
         NumberProblem::OutOfRange => format!("allowed range is {min} to {max}").into_bytes(),
         problem => integer_rule(problem, u64::from(max)).to_vec(),
+    }
+}
+
+fn mac_rule(problem: MacProblem) -> &'static [u8] {
+    match problem {
+        MacProblem::Malformed => b"expected six hex octets separated by ':', such as 52:54:00:12:34:56",
+        MacProblem::Multicast => b"a multicast address cannot be a static entry",
+        MacProblem::Zero => b"the all-zero address cannot be a static entry",
     }
 }
 

@@ -343,6 +343,71 @@ impl OnOff {
     }
 }
 
+/// A MAC address as brctl users type it: six octets of one or two hex
+/// digits each, separated by `:`, in any case (`52:54:0:12:34:56`). Only
+/// `:` separates: a word with `-` is a valid interface name, and a word
+/// with `:` never is, which is how sethwaddr tells the two apart
+/// (docs/compat.md section 11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Mac([u8; 6]);
+
+/// Why a MAC address was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MacProblem {
+    Malformed,
+    /// The group bit (low bit of the first octet) is set.
+    Multicast,
+    Zero,
+}
+
+impl Mac {
+    pub fn parse(arg: &OsStr) -> Result<Mac, MacProblem> {
+        let mut octets = [0u8; 6];
+        let mut parts = arg.as_bytes().split(|&b| b == b':');
+        for octet in &mut octets {
+            let part = parts.next().ok_or(MacProblem::Malformed)?;
+            if part.is_empty() || part.len() > 2 || !part.iter().all(u8::is_ascii_hexdigit) {
+                return Err(MacProblem::Malformed);
+            }
+            let text = std::str::from_utf8(part).map_err(|_| MacProblem::Malformed)?;
+            *octet = u8::from_str_radix(text, 16).map_err(|_| MacProblem::Malformed)?;
+        }
+        if parts.next().is_some() {
+            return Err(MacProblem::Malformed);
+        }
+        Ok(Mac(octets))
+    }
+
+    /// A MAC that may be a static forwarding entry: neither multicast
+    /// (broadcast included) nor all-zero.
+    pub fn parse_unicast(arg: &OsStr) -> Result<Mac, MacProblem> {
+        let mac = Mac::parse(arg)?;
+        if mac.0[0] & 1 != 0 {
+            return Err(MacProblem::Multicast);
+        }
+        if mac.0 == [0; 6] {
+            return Err(MacProblem::Zero);
+        }
+        Ok(mac)
+    }
+
+    pub fn from_octets(octets: [u8; 6]) -> Mac {
+        Mac(octets)
+    }
+
+    pub fn octets(self) -> [u8; 6] {
+        self.0
+    }
+}
+
+/// Where sethwaddr takes the bridge's address from: a MAC as given, or
+/// the address an interface has now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HwAddress {
+    Mac(Mac),
+    Interface(IfName),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

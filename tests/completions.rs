@@ -8,11 +8,12 @@
 //! `complete -C`. zsh, fish and bash-completion are skipped when missing, except under CI=true
 //! (tests/common/skip.rs).
 //!
-//! The completions read names from /sys/class/net and `ip`. The one thing they ask brctl is
-//! `brctl showvlans <bridge>`, for the VLANs delvlan can delete; the kernel here may have no
-//! VLAN filtering (then every port's VLAN list is empty), so the shells find a stand-in brctl
-//! first on PATH that prints what ours prints for VLANs (`SHOWVLANS`) and nothing else. No
-//! other test here depends on which brctl a shell would find.
+//! The completions read names from /sys/class/net and `ip`. The things they ask brctl are
+//! `brctl showvlans <bridge>`, for the VLANs delvlan can delete, and `brctl -d showmacs
+//! <bridge>`, for the MACs delmac can delete; the kernel here may have no VLAN filtering (then
+//! every port's VLAN list is empty), so the shells find a stand-in brctl first on PATH that
+//! prints what ours prints for these (`SHOWVLANS`) and nothing else. No other test here depends
+//! on which brctl a shell would find.
 
 // The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
 // panic, index and run other programs.
@@ -189,8 +190,9 @@ ip -n inner link set iv0 master ibr0
 
 /// A stand-in brctl for the shells, first on PATH: `brctl [-n inner] showvlans <bridge>` as ours
 /// prints it for bridges with VLAN filtering on (the layout of src/format/vlan.rs and
-/// docs/compat.md 9.4), which no kernel without VLAN filtering can show; anything else fails
-/// as the original's `never heard of command` does, with no header.
+/// docs/compat.md 9.4), which no kernel without VLAN filtering can show, and `brctl [-n inner]
+/// -d showmacs <bridge>` as ours prints it (src/format/table.rs; a MAC on two VLANs is offered
+/// once); anything else fails as the original's `never heard of command` does, with no header.
 const SHOWVLANS: &str = r#"#!/bin/sh
 case "$*" in
 "showvlans br0")
@@ -204,6 +206,17 @@ case "$*" in
   ;;
 "-n inner showvlans ibr0")
   printf 'bridge name\tport\t\tvlan ids\nibr0\t\tibr0\t\tnone\n\t\tiv0\t\t5 PVID\n\t\t\t\t7-9\n'
+  ;;
+"-d showmacs br0")
+  printf ' port no   mac addr            is local?   ageing timer   interface   vlan   flags\n'
+  printf ' 1         02:00:00:00:00:10   yes         0.00           eth0               permanent\n'
+  printf ' 1         02:aa:00:00:00:01   no          0.00           eth0        5      static\n'
+  printf ' 1         02:aa:00:00:00:01   no          0.00           eth0               static\n'
+  printf ' 2         02:aa:00:00:00:02   no          12.34          eth1\n'
+  ;;
+"-n inner -d showmacs ibr0")
+  printf ' port no   mac addr            is local?   ageing timer   interface   vlan   flags\n'
+  printf ' 1         02:bb:00:00:00:01   no          0.00           iv0                static\n'
   ;;
 *)
   echo "never heard of command [$*]" >&2
@@ -336,6 +349,26 @@ fn cases() -> Vec<Case> {
         Case { words: &["bpduguard", "br0", "eth0", "on", ""], want: Words(&[]) },
         Case { words: &["-n", "inner", "isolated", "ibr0", ""], want: Words(&["iv0"]) },
         Case { words: &["--netns=inner", "setmcrouter", ""], want: Words(&["ibr0"]) },
+        // The forwarding database (docs/compat.md section 11).
+        Case { words: &["addmac", ""], want: Words(&["br0", "br1"]) },
+        Case { words: &["addmac", "br0", ""], want: Words(&["eth0", "eth1"]) },
+        Case { words: &["addmac", "br0", "eth0", ""], want: Words(&[]) },
+        Case { words: &["addmac", "br0", "eth0", "02:aa:00:00:00:03", ""], want: Words(&["vlan"]) },
+        Case { words: &["delmac", "br0", "eth0", ""], want: Words(&["02:00:00:00:00:10", "02:aa:00:00:00:01"]) },
+        Case { words: &["delmac", "br0", "eth1", ""], want: Words(&["02:aa:00:00:00:02"]) },
+        Case { words: &["delmac", "br1", "eth2", ""], want: Words(&[]) },
+        Case { words: &["delmac", "br0", "eth0", "02:aa:00:00:00:01", ""], want: Words(&["vlan"]) },
+        Case { words: &["-n", "inner", "delmac", "ibr0", "iv0", ""], want: Words(&["02:bb:00:00:00:01"]) },
+        Case { words: &["flushmacs", ""], want: Words(&["br0", "br1"]) },
+        Case { words: &["flushmacs", "br1", ""], want: Words(&["eth2"]) },
+        Case { words: &["flushmacs", "br1", "eth2", ""], want: Words(&[]) },
+        Case { words: &["sethwaddr", ""], want: Words(&["br0", "br1"]) },
+        Case {
+            words: &["sethwaddr", "br0", ""],
+            want: Words(&["br0", "br1", "eth0", "eth1", "eth2", "eth3", "peth0", "peth1", "peth2", "peth3"]),
+        },
+        Case { words: &["-n", "inner", "sethwaddr", "ibr0", ""], want: Words(&["ibr0", "iv0", "iv1"]) },
+        Case { words: &["showmacs", "br0", ""], want: Words(&["vlan"]) },
     ]
 }
 

@@ -686,6 +686,54 @@ fn classic_xen_stanza_stp_off_no_delay_address_of_a_port() {
     );
 }
 
+/// Debian's bridge_hw becomes exactly `brctl sethwaddr` (docs/compat.md section 11): a MAC or
+/// any interface's address (not only a port's), set before the ports come and kept when the
+/// port whose address it was leaves; one that brctl refuses is reported with its option.
+#[test]
+fn bridge_hw_becomes_sethwaddr() {
+    let body = String::from("veth eth0\nveth eth1\nveth eth3\nip link set eth3 address 02:00:00:00:cc:03\n")
+        + "ip link set eth0 address 02:00:00:00:cc:01\nip link set eth1 address 02:00:00:00:cc:02\n"
+        + &logging_brctl()
+        + &hook("mac", "pre-up", &[("IFACE", "br0"), ("IF_BRIDGE_PORTS", "eth0"), ("IF_BRIDGE_HW", "2:0:0:0:cc:9")])
+        + &hook("other", "pre-up", &[("IFACE", "br1"), ("IF_BRIDGE_PORTS", "eth1"), ("IF_BRIDGE_HW", "eth3")])
+        + &hook("missing", "pre-up", &[("IFACE", "br2"), ("IF_BRIDGE_PORTS", "none"), ("IF_BRIDGE_HW", "nosuch")])
+        + "echo \"brctl.log=$(tr '\\n' '#' <\"$T/brctl.log\")\"\n"
+        + "dump br0 br1\nbrctl delif br1 eth1\necho \"left=$(cat /sys/class/net/br1/address)\"\n";
+    let Some(values) = run("bridge_hw", &body) else { return };
+    let calls: Vec<&str> = values["brctl.log"].split('#').filter(|call| !call.is_empty()).collect();
+    assert_eq!(
+        calls,
+        [
+            "addbr br0",
+            "sethwaddr br0 2:0:0:0:cc:9",
+            "addif br0 eth0",
+            "addbr br1",
+            "sethwaddr br1 eth3",
+            "addif br1 eth1",
+            "addbr br2",
+            "sethwaddr br2 nosuch",
+        ],
+        "{values:#?}"
+    );
+    expect(
+        &values,
+        &[
+            ("mac.rc", "0"),
+            ("mac.err", ""),
+            ("br0.address", "02:00:00:00:cc:09"),
+            ("other.rc", "0"),
+            ("other.err", ""),
+            ("br1.address", "02:00:00:00:cc:03"),
+            ("left", "02:00:00:00:cc:03"),
+            ("missing.rc", "0"),
+            (
+                "missing.err",
+                "interface nosuch does not exist!|bridge br2: bridge_hw: 'brctl sethwaddr br2 nosuch' failed|",
+            ),
+        ],
+    );
+}
+
 #[test]
 fn stp_on_with_zero_delay_is_clamped_and_other_words_turn_stp_off() {
     let body = String::from("veth eth0\n")

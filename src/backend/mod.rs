@@ -9,7 +9,7 @@ pub mod sysfs;
 pub use errno::Errno;
 
 use crate::model::{FdbEntry, Link, LinkVlans, Mdb, VlanChange};
-use crate::values::IfName;
+use crate::values::{IfName, Mac, VlanId};
 use netlink::NetlinkBackend;
 use sysfs::SysfsReader;
 
@@ -114,6 +114,23 @@ pub trait Backend {
     /// The multicast database of `bridge` (RTM_GETMDB). EOPNOTSUPP where it
     /// cannot be read (sysfs has none).
     fn mdb(&mut self, bridge: &Link) -> Result<Mdb, Errno>;
+
+    // The forwarding database (docs/compat.md section 11).
+    /// Adds a static entry (NUD_NOARP, NTF_MASTER) on bridge port `port`;
+    /// EEXIST when the entry is there already.
+    fn add_mac(&mut self, port: u32, mac: Mac, vlan: Option<VlanId>) -> Result<(), Errno>;
+    /// Removes an entry from the bridge of port `port` (ENOENT when there is none).
+    fn delete_mac(&mut self, port: u32, mac: Mac, vlan: Option<VlanId>) -> Result<(), Errno>;
+    /// Drops the learned entries of bridge `bridge`, or of one of its ports.
+    fn flush_macs(&mut self, bridge: u32, port: Option<u32>) -> Result<(), Errno>;
+    /// Sets the hardware address of link `index`.
+    fn set_address(&mut self, index: u32, mac: Mac) -> Result<(), Errno>;
+    /// The hardware address of the link called `name` (None: no such link;
+    /// EADDRNOTAVAIL: it has no Ethernet address).
+    fn address(&mut self, name: &IfName) -> Result<Option<Mac>, Errno>;
+    /// `fdb` with each entry's VLAN: netlink only (sysfs's brforward has
+    /// none), EOPNOTSUPP with the sysfs backend.
+    fn fdb_vlans(&mut self, bridge: &Link) -> Result<Vec<FdbEntry>, Errno>;
 }
 
 /// A `BRCTL_BACKEND` value that names no backend.
@@ -327,6 +344,34 @@ impl Backend for Kernel {
         }
         self.netlink()?.mdb(bridge)
     }
+
+    fn add_mac(&mut self, port: u32, mac: Mac, vlan: Option<VlanId>) -> Result<(), Errno> {
+        self.netlink()?.add_mac(port, mac, vlan)
+    }
+
+    fn delete_mac(&mut self, port: u32, mac: Mac, vlan: Option<VlanId>) -> Result<(), Errno> {
+        self.netlink()?.delete_mac(port, mac, vlan)
+    }
+
+    fn flush_macs(&mut self, bridge: u32, port: Option<u32>) -> Result<(), Errno> {
+        self.netlink()?.flush_macs(bridge, port)
+    }
+
+    fn set_address(&mut self, index: u32, mac: Mac) -> Result<(), Errno> {
+        self.netlink()?.set_address(index, mac)
+    }
+
+    fn address(&mut self, name: &IfName) -> Result<Option<Mac>, Errno> {
+        self.read(|nl| nl.address(name), |sysfs| sysfs.address(name))
+    }
+
+    /// From netlink only, as `vlans`.
+    fn fdb_vlans(&mut self, bridge: &Link) -> Result<Vec<FdbEntry>, Errno> {
+        if self.reads == BackendChoice::Sysfs || !self.netlink_reads {
+            return Err(Errno::EOPNOTSUPP);
+        }
+        self.netlink()?.fdb(bridge)
+    }
 }
 
 #[cfg(test)]
@@ -356,5 +401,13 @@ mod tests {
         let mut without_reads = kernel(BackendChoice::Auto, true);
         without_reads.netlink_reads = false;
         assert_eq!(without_reads.mdb(&bridge), Err(Errno::EOPNOTSUPP));
+    }
+
+    #[test]
+    fn the_vlans_of_mac_addresses_come_from_netlink_only() {
+        let bridge = Link { index: 2, name: b"br0".to_vec(), ..Link::default() };
+        assert_eq!(kernel(BackendChoice::Sysfs, true).fdb_vlans(&bridge), Err(Errno::EOPNOTSUPP));
+        assert_eq!(kernel(BackendChoice::Auto, true).fdb_vlans(&bridge), Err(Errno(libc::EACCES)));
+        assert_eq!(kernel(BackendChoice::Netlink, true).fdb_vlans(&bridge), Err(Errno(libc::EACCES)));
     }
 }

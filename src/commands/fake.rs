@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::backend::{Backend, BridgeSetting, Errno, PortSetting};
 use crate::model::{FdbEntry, Link, LinkVlans, Mdb, PortInfo, VlanChange};
-use crate::values::IfName;
+use crate::values::{IfName, Mac, VlanId};
 
 /// One change a command asked the kernel for, with its arguments, recorded
 /// whether or not it succeeded.
@@ -21,6 +21,10 @@ pub enum Change {
     SetPort { port: u32, setting: PortSetting, value: u32 },
     AddVlans { index: u32, change: VlanChange },
     DeleteVlans { index: u32, change: VlanChange },
+    AddMac { port: u32, mac: Mac, vlan: Option<VlanId> },
+    DeleteMac { port: u32, mac: Mac, vlan: Option<VlanId> },
+    FlushMacs { bridge: u32, port: Option<u32> },
+    SetAddress { index: u32, mac: Mac },
 }
 
 #[derive(Default)]
@@ -41,6 +45,8 @@ pub struct FakeKernel {
     /// What `may_change` answers; changes then fail with it too, as the
     /// kernel refuses a caller without CAP_NET_ADMIN.
     pub denied: Option<Errno>,
+    /// What `address` answers, by link name (none: no such link).
+    pub addresses: BTreeMap<Vec<u8>, Mac>,
 }
 
 impl FakeKernel {
@@ -188,5 +194,31 @@ impl Backend for FakeKernel {
     fn mdb(&mut self, _bridge: &Link) -> Result<Mdb, Errno> {
         self.count("mdb")?;
         Ok(self.mdb.clone())
+    }
+
+    fn add_mac(&mut self, port: u32, mac: Mac, vlan: Option<VlanId>) -> Result<(), Errno> {
+        self.change("add_mac", Change::AddMac { port, mac, vlan })
+    }
+
+    fn delete_mac(&mut self, port: u32, mac: Mac, vlan: Option<VlanId>) -> Result<(), Errno> {
+        self.change("delete_mac", Change::DeleteMac { port, mac, vlan })
+    }
+
+    fn flush_macs(&mut self, bridge: u32, port: Option<u32>) -> Result<(), Errno> {
+        self.change("flush_macs", Change::FlushMacs { bridge, port })
+    }
+
+    fn set_address(&mut self, index: u32, mac: Mac) -> Result<(), Errno> {
+        self.change("set_address", Change::SetAddress { index, mac })
+    }
+
+    fn address(&mut self, name: &IfName) -> Result<Option<Mac>, Errno> {
+        self.count("address")?;
+        Ok(self.addresses.get(name.as_bytes()).copied())
+    }
+
+    fn fdb_vlans(&mut self, _bridge: &Link) -> Result<Vec<FdbEntry>, Errno> {
+        self.count("fdb_vlans")?;
+        Ok(self.fdb.clone())
     }
 }

@@ -6,6 +6,8 @@ mod bridge;
 #[cfg(test)]
 mod fake;
 mod fdb;
+#[cfg(test)]
+mod fdb_tests;
 mod mdb;
 mod port;
 mod show;
@@ -23,7 +25,7 @@ pub use table::{find, listed, resolve, CommandSpec, Listing, COMMANDS};
 
 use crate::backend::{Backend, BridgeSetting, Errno, PortSetting};
 use crate::error::Error;
-use crate::values::{IfName, OnOff, VlanIds};
+use crate::values::{HwAddress, IfName, Mac, OnOff, VlanId, VlanIds};
 
 /// How read commands print: the original's text unless asked otherwise.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -94,6 +96,32 @@ pub enum Command {
     ShowStp(IfName),
     /// Obsolete since 2004; accepted so old scripts keep working (D7).
     SetGcInterval,
+    // The forwarding database (docs/compat.md section 11).
+    AddMac {
+        bridge: IfName,
+        port: IfName,
+        mac: Mac,
+        vlan: Option<VlanId>,
+    },
+    DeleteMac {
+        bridge: IfName,
+        port: IfName,
+        mac: Mac,
+        vlan: Option<VlanId>,
+    },
+    FlushMacs {
+        bridge: IfName,
+        port: Option<IfName>,
+    },
+    SetHwAddress {
+        bridge: IfName,
+        source: HwAddress,
+    },
+    /// showmacs with a VLAN filter.
+    ShowMacsVlan {
+        bridge: IfName,
+        vlan: VlanId,
+    },
 }
 
 /// A refusal we reproduce by checking first (the kernel would not refuse
@@ -118,6 +146,7 @@ impl Command {
                 | Command::ShowVlans(_)
                 | Command::ShowMdb(_)
                 | Command::SetGcInterval
+                | Command::ShowMacsVlan { .. }
         )
     }
 
@@ -153,12 +182,17 @@ impl Command {
             Command::SetPortFlag { bridge, port, setting, on } => port::flag(backend, &bridge, &port, setting, on),
             Command::ShowMdb(bridge) => mdb::show(backend, &bridge, style, out),
             Command::Show(bridges) => show::show(backend, &bridges, style, out, err),
-            Command::ShowMacs(bridge) => fdb::showmacs(backend, &bridge, style, out),
+            Command::ShowMacs(bridge) => fdb::showmacs(backend, &bridge, None, style, out),
             Command::ShowStp(bridge) => stp::showstp(backend, &bridge, style, out),
             Command::SetGcInterval => {
                 err.write_all(b"setgcint is obsolete and does nothing: the kernel collects garbage by itself\n")?;
                 Ok(())
             }
+            Command::AddMac { bridge, port, mac, vlan } => fdb::add(backend, &bridge, &port, mac, vlan),
+            Command::DeleteMac { bridge, port, mac, vlan } => fdb::delete(backend, &bridge, &port, mac, vlan),
+            Command::FlushMacs { bridge, port } => fdb::flush(backend, &bridge, port.as_ref()),
+            Command::SetHwAddress { bridge, source } => fdb::set_address(backend, &bridge, &source),
+            Command::ShowMacsVlan { bridge, vlan } => fdb::showmacs(backend, &bridge, Some(vlan), style, out),
         }
     }
 }

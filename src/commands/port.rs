@@ -75,7 +75,7 @@ fn delete(backend: &mut dyn Backend, bridge: &IfName, device: &IfName) -> Result
 /// ENODEV for a missing port or bridge, EOPNOTSUPP for a non-bridge, ENOENT
 /// for a device that is no bridge port. A port of another bridge is
 /// refused (D4) where the original would change it anyway.
-fn port_of(
+pub(super) fn port_of(
     backend: &mut dyn Backend,
     bridge: &IfName,
     port: &IfName,

@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::values::{
     BridgePriority, Centisecs, DefaultPvid, IfName, NumberProblem, OnOff, PortInteger, VlanIds, VlanProtocol,
 };
+use crate::values::{HwAddress, Mac, MacProblem, VlanId, VlanIdsProblem};
 
 /// Where a command is listed in the help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +54,11 @@ enum Kind {
     /// A port flag from on/off, as hairpin.
     PortFlag(PortSetting),
     ShowMdb,
+    // The forwarding database (docs/compat.md section 11).
+    AddMac,
+    DeleteMac,
+    FlushMacs,
+    SetHwAddress,
 }
 
 /// One brctl command.
@@ -128,6 +134,10 @@ pub const COMMANDS: &[CommandSpec] = &[
     ours("bpduguard", "<bridge> <port> {on|off}", "turn bpdu guard on/off", 3, Kind::PortFlag(PortSetting::BpduGuard)),
     ours("rootblock", "<bridge> <port> {on|off}", "turn root block on/off", 3, Kind::PortFlag(PortSetting::RootBlock)),
     ours("neighsuppress", "<bridge> <port> {on|off}", "turn neighbour suppression on/off", 3, Kind::PortFlag(PortSetting::NeighSuppress)),
+    ours("addmac", "<bridge> <port> <mac> [vlan <vid>]", "add a static mac address", 3, Kind::AddMac),
+    ours("delmac", "<bridge> <port> <mac> [vlan <vid>]", "delete a mac address", 3, Kind::DeleteMac),
+    ours("flushmacs", "<bridge> [<port>]", "flush learned mac addresses", 1, Kind::FlushMacs),
+    ours("sethwaddr", "<bridge> <mac>|<ifname>", "set bridge mac address", 2, Kind::SetHwAddress),
     CommandSpec {
         listing: Listing::Hidden,
         ..spec("setgcint", "<bridge> <time>", "set garbage collection interval", 0, Kind::SetGcInterval)
@@ -221,6 +231,10 @@ impl CommandSpec {
                 Command::SetPort { bridge, port, setting, value: value.get() }
             }
             (Kind::Show, bridges) => Command::Show(names(bridges)?),
+            // `vlan <vid>` filters (section 11); other extra words are ignored, as the original does.
+            (Kind::ShowMacs, [bridge, word, vid, ..]) if word.as_bytes() == b"vlan" => {
+                Command::ShowMacsVlan { bridge: name(bridge)?, vlan: vlan_id(vid)? }
+            }
             (Kind::ShowMacs, [bridge, ..]) => Command::ShowMacs(name(bridge)?),
             (Kind::ShowStp, [bridge, ..]) => Command::ShowStp(name(bridge)?),
             (Kind::SetGcInterval, _) => Command::SetGcInterval,
@@ -286,6 +300,36 @@ impl CommandSpec {
                 Command::SetPortFlag { bridge: name(bridge)?, port: name(port)?, setting, on: on.get() }
             }
             (Kind::ShowMdb, [bridge, ..]) => Command::ShowMdb(name(bridge)?),
+            (Kind::AddMac | Kind::DeleteMac, [bridge, port, mac, rest @ ..]) => {
+                let (bridge, port) = (name(bridge)?, name(port)?);
+                // Only addmac refuses what the kernel would take (a multicast entry).
+                let parse = if self.kind == Kind::AddMac { Mac::parse_unicast } else { Mac::parse };
+                let mac = parse(mac).map_err(|problem| bad_mac(mac, problem))?;
+                // After the MAC only `vlan <vid>`: a misspelt word must not add an entry without it.
+                let vlan = match rest {
+                    [] => None,
+                    [word, vid] if word.as_bytes() == b"vlan" => Some(vlan_id(vid)?),
+                    _ => return Err(self.argument_count()),
+                };
+                if self.kind == Kind::AddMac {
+                    Command::AddMac { bridge, port, mac, vlan }
+                } else {
+                    Command::DeleteMac { bridge, port, mac, vlan }
+                }
+            }
+            (Kind::FlushMacs, [bridge, port @ ..]) => {
+                Command::FlushMacs { bridge: name(bridge)?, port: port.first().map(name).transpose()? }
+            }
+            (Kind::SetHwAddress, [bridge, source, ..]) => {
+                let bridge = name(bridge)?;
+                // Interface names cannot hold a ':', so a word with one is a MAC.
+                let source = if source.as_bytes().contains(&b':') {
+                    HwAddress::Mac(Mac::parse(source).map_err(|problem| bad_mac(source, problem))?)
+                } else {
+                    HwAddress::Interface(name(source)?)
+                };
+                Command::SetHwAddress { bridge, source }
+            }
             _ => return Err(self.argument_count()),
         })
     }
@@ -310,6 +354,15 @@ fn bounded(arg: &OsString, max: u32) -> Result<u32, NumberProblem> {
 
 fn vlan_ids(arg: &OsString) -> Result<VlanIds, Error> {
     VlanIds::parse(arg).map_err(|problem| Error::BadVlanIds { arg: arg.as_bytes().to_vec(), problem })
+}
+
+fn bad_mac(arg: &OsString, problem: MacProblem) -> Error {
+    Error::BadMac { arg: arg.as_bytes().to_vec(), problem }
+}
+
+fn vlan_id(arg: &OsString) -> Result<VlanId, Error> {
+    VlanId::parse(arg)
+        .map_err(|problem| Error::BadVlanIds { arg: arg.as_bytes().to_vec(), problem: VlanIdsProblem::Id(problem) })
 }
 
 fn on_off(arg: &OsString) -> Result<OnOff, Error> {

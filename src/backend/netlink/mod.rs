@@ -11,6 +11,7 @@
 //! this file is the socket loop and the `Backend` implementation.
 
 mod decode;
+mod fdb;
 mod frame;
 mod mdb;
 mod request;
@@ -31,7 +32,7 @@ use neli::{Size, ToBytes};
 use super::{Backend, BridgeSetting, PortSetting};
 use crate::backend::Errno;
 use crate::model::{FdbEntry, Link, LinkVlans, Mdb, VlanChange};
-use crate::values::IfName;
+use crate::values::{IfName, Mac, VlanId};
 use decode::{bridge_vlans, decode_link, decode_neighbour, fdb_entry, link_vlans};
 use frame::{i32_at, io_errno, kernel_errno, split_message};
 use mdb::{bridge_mdb, mdb_part};
@@ -332,6 +333,51 @@ impl Backend for NetlinkBackend {
         let decode = |payload: &[u8]| mdb_part(payload, bridge);
         let parts = self.dump(Rtm::Getmdb, &mdb_dump_request(), Rtm::Getmdb, &decode)?;
         Ok(bridge_mdb(parts))
+    }
+
+    fn add_mac(&mut self, port: u32, mac: Mac, vlan: Option<VlanId>) -> Result<(), Errno> {
+        let body = fdb::neighbour_request(port, mac, vlan)?;
+        self.exchange(Rtm::Newneigh, Answer::Ack, NlmF::CREATE | NlmF::EXCL, body, &mut |_, _| {})?;
+        Ok(())
+    }
+
+    fn delete_mac(&mut self, port: u32, mac: Mac, vlan: Option<VlanId>) -> Result<(), Errno> {
+        let body = fdb::neighbour_request(port, mac, vlan)?;
+        self.exchange(Rtm::Delneigh, Answer::Ack, NlmF::empty(), body, &mut |_, _| {})?;
+        Ok(())
+    }
+
+    fn flush_macs(&mut self, bridge: u32, port: Option<u32>) -> Result<(), Errno> {
+        let ty = if port.is_some() { Rtm::Setlink } else { Rtm::Newlink };
+        self.change(ty, NlmF::empty(), fdb::flush_request(bridge, port)?)
+    }
+
+    fn set_address(&mut self, index: u32, mac: Mac) -> Result<(), Errno> {
+        self.change(Rtm::Setlink, NlmF::empty(), fdb::address_request(index, mac)?)
+    }
+
+    fn address(&mut self, name: &IfName) -> Result<Option<Mac>, Errno> {
+        let body = ifinfomsg(
+            uapi::AF_UNSPEC,
+            0,
+            vec![attr(Ifla::from(uapi::IFLA_IFNAME), &c_string(name.as_bytes()))?, ext_mask()?],
+        )?;
+        let newlink = u16::from(Rtm::Newlink);
+        let mut found = None;
+        let mut each = |kind, payload: &[u8]| {
+            if kind == newlink && found.is_none() {
+                found = Some(fdb::link_address(payload));
+            }
+        };
+        match self.exchange(Rtm::Getlink, Answer::One, NlmF::empty(), body, &mut each) {
+            Ok(_) => found.transpose(),
+            Err(Errno::ENODEV) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    fn fdb_vlans(&mut self, bridge: &Link) -> Result<Vec<FdbEntry>, Errno> {
+        self.fdb(bridge)
     }
 }
 

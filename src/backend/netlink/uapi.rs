@@ -149,3 +149,9 @@ pub(super) const MDB_ENTRY_PROTO: usize = 24;
 pub(super) const MDB_PERMANENT: u8 = 1;
 pub(super) const ETH_P_IP: u16 = 0x0800;
 pub(super) const ETH_P_IPV6: u16 = 0x86dd;
+
+// The forwarding database (docs/compat.md section 11).
+pub(super) const IFLA_ADDRESS: u16 = 1;
+pub(super) const IFLA_BR_FDB_FLUSH: u16 = 21;
+pub(super) const IFLA_BRPORT_FLUSH: u16 = 24;
+pub(super) const NTF_MASTER: u8 = 0x04;

@@ -18,7 +18,7 @@ use crate::backend::Errno;
 use crate::model::{
     BridgeId, BridgeInfo, BridgeMcastInfo, BridgeVlanInfo, FdbEntry, FdbFlags, Link, PortFlags, PortInfo, PortMcastInfo,
 };
-use crate::values::IfName;
+use crate::values::{IfName, Mac};
 
 const IFF_UP: i64 = 0x1;
 const IFF_LOOPBACK: i64 = 0x8;
@@ -115,6 +115,19 @@ impl SysfsReader {
             Err(err) => return Err(err.into()),
         };
         read_records(&mut file)
+    }
+
+    /// The hardware address of the link called `name` (its `address`
+    /// file); None when there is no such link, EADDRNOTAVAIL when the
+    /// address is not six octets (docs/compat.md section 11).
+    pub fn address(&self, name: &IfName) -> Result<Option<Mac>, Errno> {
+        let text = match read_attr(&self.root.join(OsStr::from_bytes(name.as_bytes())).join("address")) {
+            Ok(text) => text,
+            Err(err) if is_missing(&err) => return Ok(None),
+            Err(err) => return Err(err.into()),
+        };
+        let text = text.strip_suffix(b"\n").unwrap_or(&text);
+        Mac::parse(OsStr::from_bytes(text)).map(Some).map_err(|_| Errno(libc::EADDRNOTAVAIL))
     }
 
     /// The names in the root directory, as raw bytes.
