@@ -25,6 +25,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -106,6 +107,9 @@ fn newest_source() -> SystemTime {
 
 /// The artifact, built first with its script when missing or stale; Err says why there is none.
 fn build(artifact: Artifact) -> Result<PathBuf, String> {
+    // One build at a time: the RPM's script rebuilds the module the module's test reads.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let path = artifact.path();
     let built = fs::metadata(&path).and_then(|meta| meta.modified()).ok();
     let problem = match built {
@@ -116,7 +120,8 @@ fn build(artifact: Artifact) -> Result<PathBuf, String> {
     if let Some(missing) = artifact.missing_tool() {
         return Err(format!("{problem}, and {missing} to build it (bash {})", artifact.script()));
     }
-    eprintln!("note: {problem}: building it with {}", artifact.script());
+    // Straight to stderr, not captured: building takes a while.
+    let _ = writeln!(std::io::stderr(), "note: {problem}: building it with {}", artifact.script());
     let out = Command::new("bash")
         .arg(root().join(artifact.script()))
         .current_dir(root())
@@ -131,7 +136,6 @@ fn build(artifact: Artifact) -> Result<PathBuf, String> {
 /// The artifact, or None after `skip::skip`. Found or built once per test process.
 fn artifact_or_skip(test: &str, artifact: Artifact) -> Option<PathBuf> {
     static BUILT: [OnceLock<Result<PathBuf, String>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    // The RPM carries the module, so it is built first; the Arch build shares target/.
     let slot = &BUILT[artifact as usize];
     skip::or_skip(test, slot.get_or_init(|| build(artifact)).clone())
 }
@@ -160,7 +164,6 @@ fn member(package: &Path, name: &str) -> Vec<u8> {
 }
 
 fn gunzip(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Write as _;
     let mut child = Command::new("gzip")
         .arg("-dc")
         .stdin(std::process::Stdio::piped())
