@@ -137,6 +137,15 @@ fn build(artifact: Artifact) -> Result<PathBuf, String> {
 fn artifact_or_skip(test: &str, artifact: Artifact) -> Option<PathBuf> {
     static BUILT: [OnceLock<Result<PathBuf, String>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     let slot = &BUILT[artifact as usize];
+    let readers: &[&str] = match artifact {
+        Artifact::Module => &[],
+        Artifact::Rpm => &["rpm", "bsdtar", "gzip", "unshare"],
+        Artifact::Arch => &["bsdtar", "gzip", "sha256sum"],
+    };
+    if let Some(missing) = readers.iter().find(|tool| !on_path(tool)) {
+        skip::skip(test, format!("{missing} is not installed to read the package with"));
+        return None;
+    }
     skip::or_skip(test, slot.get_or_init(|| build(artifact)).clone())
 }
 
