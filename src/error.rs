@@ -485,6 +485,9 @@ impl Error {
     /// A second line for errors whose bare strerror leaves people stuck (D8).
     pub fn hint(&self) -> Option<&'static str> {
         let errno = match self {
+            // The netlink socket refused outright: not a missing capability (that is EPERM)
+            // but a security policy, such as SELinux's brctl_t without our module.
+            Error::Setup(Errno(libc::EACCES)) => return Some(SOCKET_REFUSED_HINT),
             Error::Setup(e)
             | Error::AddBridge(e)
             | Error::DeleteBridge { errno: e, .. }
@@ -513,6 +516,10 @@ impl Error {
         }
     }
 }
+
+/// The hint after `can't setup bridge control: Permission denied` (docs/packaging.md).
+pub const SOCKET_REFUSED_HINT: &str = "hint: a security policy refused the netlink socket brctl works over; \
+     under SELinux, load the module brctl_netlink (semodule -i /usr/share/selinux/packages/targeted/brctl_netlink.pp)";
 
 /// A value from the command line as our own messages quote it: control
 /// bytes and backslashes escaped C-style, so the message stays one line.
@@ -575,6 +582,17 @@ impl From<std::io::Error> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_socket_names_the_selinux_module() {
+        let refused = Error::Setup(Errno(libc::EACCES));
+        assert_eq!(refused.message(), b"can't setup bridge control: Permission denied");
+        assert_eq!(refused.hint(), Some(SOCKET_REFUSED_HINT));
+        assert!(SOCKET_REFUSED_HINT.contains("brctl_netlink") && !SOCKET_REFUSED_HINT.contains('\n'));
+        // Without CAP_NET_ADMIN it stays the capability hint; other errnos have none.
+        assert_eq!(Error::Setup(Errno::EPERM).hint(), Some("hint: changing bridges needs CAP_NET_ADMIN (run as root)"));
+        assert_eq!(Error::Setup(Errno::EINVAL).hint(), None);
+    }
 
     #[test]
     fn values_are_quoted_on_one_line() {

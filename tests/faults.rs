@@ -383,7 +383,8 @@ fn refused_socket_netlink_show_all_is_an_error() {
     assert_one_line_failure("BRCTL_BACKEND=netlink brctl show (socket refused)", &run.outcomes[0]);
 }
 
-/// Every change needs the socket: refused, each fails with the original's setup message and
+/// Every change needs the socket: refused, each fails with the original's setup message (and the
+/// hint naming the SELinux module: a refused socket is a security policy's doing) and
 /// nothing changes, whatever BRCTL_BACKEND says about reads.
 #[test]
 fn refused_socket_writes_fail_and_change_nothing() {
@@ -422,7 +423,11 @@ fn refused_socket_writes_fail_and_change_nothing() {
         assert_sane(&what, outcome);
         assert_eq!(
             (outcome.rc, outcome.stdout_text(), outcome.stderr_text()),
-            (1, String::new(), "can't setup bridge control: Permission denied\n".to_string()),
+            (
+                1,
+                String::new(),
+                format!("can't setup bridge control: Permission denied\n{}\n", brctl::error::SOCKET_REFUSED_HINT)
+            ),
             "{what}"
         );
     }
