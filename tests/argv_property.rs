@@ -199,7 +199,7 @@ fn valid_for(role: Role, bytes: &[u8]) -> bool {
     }
 }
 
-/// A value as our messages quote it (the rule is unit-tested in src/error.rs).
+/// A value as our messages quote it (the rule is unit-tested in src/error/mod.rs).
 fn shown(arg: &[u8]) -> Vec<u8> {
     brctl::error::shown(arg)
 }

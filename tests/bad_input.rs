@@ -57,7 +57,7 @@ impl Case {
 }
 
 /// `'<value>'`: the value quoted as our messages quote it (control bytes and backslashes
-/// escaped so that the message stays one line; the rule is unit-tested in src/error.rs).
+/// escaped so that the message stays one line; the rule is unit-tested in src/error/mod.rs).
 fn quoted(value: &[u8]) -> Vec<u8> {
     brctl::error::shown(value)
 }
