@@ -5,8 +5,10 @@ mod errno;
 pub mod netlink;
 pub mod netns;
 pub mod sysfs;
+pub mod watch;
 
 pub use errno::Errno;
+pub use watch::{GroupNotice, LinkNotice, MacNotice, Notice, Wake, Watch};
 
 use crate::model::{FdbEntry, Link, LinkVlans, Mdb, VlanChange};
 use crate::values::IfName;
@@ -114,6 +116,11 @@ pub trait Backend {
     /// The multicast database of `bridge` (RTM_GETMDB). EOPNOTSUPP where it
     /// cannot be read (sysfs has none).
     fn mdb(&mut self, bridge: &Link) -> Result<Mdb, Errno>;
+    /// A subscription to the kernel's notifications (monitor). Backends
+    /// that cannot watch answer EOPNOTSUPP.
+    fn watch(&mut self) -> Result<Box<dyn Watch>, Errno> {
+        Err(Errno::EOPNOTSUPP)
+    }
 }
 
 /// A `BRCTL_BACKEND` value that names no backend.
@@ -326,6 +333,17 @@ impl Backend for Kernel {
             return Err(Errno::EOPNOTSUPP);
         }
         self.netlink()?.mdb(bridge)
+    }
+
+    /// Netlink only (sysfs has no notifications), on sockets of its own.
+    fn watch(&mut self) -> Result<Box<dyn Watch>, Errno> {
+        if self.reads == BackendChoice::Sysfs {
+            return Err(Errno::EOPNOTSUPP);
+        }
+        if self.socket_refused {
+            return Err(Errno(libc::EACCES));
+        }
+        Ok(Box::new(netlink::monitor::Subscription::open()?))
     }
 }
 

@@ -7,6 +7,9 @@ mod bridge;
 mod fake;
 mod fdb;
 mod mdb;
+mod monitor;
+#[cfg(test)]
+mod monitor_tests;
 mod port;
 mod show;
 mod stp;
@@ -89,6 +92,8 @@ pub enum Command {
         on: bool,
     },
     ShowMdb(IfName),
+    /// Events of these bridges (all when empty) until interrupted.
+    Monitor(Vec<IfName>),
     Show(Vec<IfName>),
     ShowMacs(IfName),
     ShowStp(IfName),
@@ -117,6 +122,7 @@ impl Command {
                 | Command::ShowStp(_)
                 | Command::ShowVlans(_)
                 | Command::ShowMdb(_)
+                | Command::Monitor(_)
                 | Command::SetGcInterval
         )
     }
@@ -152,6 +158,7 @@ impl Command {
             Command::ShowVlans(bridges) => vlan::show(backend, &bridges, style, out, err),
             Command::SetPortFlag { bridge, port, setting, on } => port::flag(backend, &bridge, &port, setting, on),
             Command::ShowMdb(bridge) => mdb::show(backend, &bridge, style, out),
+            Command::Monitor(bridges) => monitor::watch(backend, &bridges, style, out),
             Command::Show(bridges) => show::show(backend, &bridges, style, out, err),
             Command::ShowMacs(bridge) => fdb::showmacs(backend, &bridge, style, out),
             Command::ShowStp(bridge) => stp::showstp(backend, &bridge, style, out),

@@ -53,6 +53,7 @@ enum Kind {
     /// A port flag from on/off, as hairpin.
     PortFlag(PortSetting),
     ShowMdb,
+    Monitor,
 }
 
 /// One brctl command.
@@ -128,6 +129,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     ours("bpduguard", "<bridge> <port> {on|off}", "turn bpdu guard on/off", 3, Kind::PortFlag(PortSetting::BpduGuard)),
     ours("rootblock", "<bridge> <port> {on|off}", "turn root block on/off", 3, Kind::PortFlag(PortSetting::RootBlock)),
     ours("neighsuppress", "<bridge> <port> {on|off}", "turn neighbour suppression on/off", 3, Kind::PortFlag(PortSetting::NeighSuppress)),
+    ours("monitor", "[ <bridge> ]", "show events as they happen", 0, Kind::Monitor),
     CommandSpec {
         listing: Listing::Hidden,
         ..spec("setgcint", "<bridge> <time>", "set garbage collection interval", 0, Kind::SetGcInterval)
@@ -286,6 +288,7 @@ impl CommandSpec {
                 Command::SetPortFlag { bridge: name(bridge)?, port: name(port)?, setting, on: on.get() }
             }
             (Kind::ShowMdb, [bridge, ..]) => Command::ShowMdb(name(bridge)?),
+            (Kind::Monitor, bridges) => Command::Monitor(names(bridges)?),
             _ => return Err(self.argument_count()),
         })
     }

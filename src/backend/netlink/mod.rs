@@ -13,6 +13,7 @@
 mod decode;
 mod frame;
 mod mdb;
+pub mod monitor;
 mod request;
 mod uapi;
 

@@ -149,3 +149,17 @@ pub(super) const MDB_ENTRY_PROTO: usize = 24;
 pub(super) const MDB_PERMANENT: u8 = 1;
 pub(super) const ETH_P_IP: u16 = 0x0800;
 pub(super) const ETH_P_IPV6: u16 = 0x86dd;
+
+/// The monitor's subscription (linux/rtnetlink.h, linux/neighbour.h): its
+/// groups, the message types it reads, and the state of an aged-out entry.
+pub(super) const RTNLGRP_LINK: u32 = 1;
+pub(super) const RTNLGRP_NEIGH: u32 = 3;
+pub(super) const RTNLGRP_MDB: u32 = 26;
+pub(super) const RTM_NEWLINK: u16 = 16;
+pub(super) const RTM_DELLINK: u16 = 17;
+pub(super) const RTM_NEWNEIGH: u16 = 28;
+pub(super) const RTM_DELNEIGH: u16 = 29;
+pub(super) const RTM_NEWMDB: u16 = 84;
+pub(super) const RTM_DELMDB: u16 = 85;
+pub(super) const RTM_GETMDB: u16 = 86;
+pub(super) const NUD_STALE: u16 = 0x04;
