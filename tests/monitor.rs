@@ -1,0 +1,216 @@
+//! `brctl monitor` (docs/compat.md section 12) on this machine's kernel, in throwaway
+//! namespaces: monitors run in the background writing to files while `ip` and `bridge` make
+//! the events (brctl itself never runs them), then are stopped with SIGINT or SIGTERM.
+//!
+//! - a scripted sequence (bridge added, port added, port state, stp on, a static MAC, a learned
+//!   MAC, port removed, bridge deleted) comes out in order in the spec's words, as text and as
+//!   JSON lines, and with a bridge filter without the other bridge's events;
+//! - a burst of 500 port additions loses none, or says `events lost` and still reports every
+//!   port (the resynchronising dump);
+//! - SIGINT and SIGTERM end it with 0, and so does a reader that goes away (`| head -1`).
+
+// The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
+// panic, index and run other programs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods
+)]
+
+mod common;
+
+use common::json::{parse_json, Json};
+use common::lab::{BRIEF_IPV6, NO_IPV6};
+use common::namespace::{self, bridge, veth, Sys};
+
+/// Shell: `monitor_ready PID` waits until process PID has a netlink socket in multicast groups
+/// (its subscription: from then on nothing is missed), at most 10 s. `wait_for FILE TEXT`
+/// waits until FILE holds TEXT, at most 20 s.
+const HELPERS: &str = r#"
+monitor_ready() {
+  for _ in $(seq 200); do
+    awk -v pid="$1" '$3 == pid && $4 != "00000000" { found = 1 } END { exit !found }' /proc/net/netlink && return 0
+    sleep 0.05
+  done
+  echo "monitor $1 never subscribed" >&2; return 1
+}
+wait_for() {
+  for _ in $(seq 400); do grep -qF -- "$2" "$1" && return 0; sleep 0.05; done
+  echo "timed out waiting for '$2' in $1" >&2; cat "$1" >&2; return 1
+}
+"#;
+
+/// The lines of `text` that appear, in this order, somewhere in `lines` (other lines may come
+/// between); panics naming the first that does not.
+fn assert_in_order(output: &str, expected: &[&str]) {
+    let lines: Vec<&str> = output.lines().collect();
+    let mut at = 0;
+    for want in expected {
+        match lines[at..].iter().position(|line| line == want) {
+            Some(found) => at += found + 1,
+            None => panic!("{want:?} missing (or out of order) in:\n{output}"),
+        }
+    }
+}
+
+/// No line comes twice in a row: the kernel repeats itself, the monitor must not.
+fn assert_no_repeats(output: &str) {
+    let lines: Vec<&str> = output.lines().collect();
+    for pair in lines.windows(2) {
+        assert_ne!(pair[0], pair[1], "a repeated line in:\n{output}");
+    }
+}
+
+#[test]
+fn the_scripted_sequence_in_text_json_and_with_a_filter() {
+    let mut body = String::from(HELPERS);
+    body.push_str(&format!("{NO_IPV6}\n{BRIEF_IPV6}\n"));
+    body.push_str(
+        "brctl monitor >\"$W/text\" 2>\"$W/text.err\" & text=$!\n\
+         brctl -j monitor >\"$W/json\" 2>\"$W/json.err\" & json=$!\n\
+         brctl monitor br0 nosuch >\"$W/filter\" 2>\"$W/filter.err\" & filter=$!\n\
+         monitor_ready $text && monitor_ready $json && monitor_ready $filter\n",
+    );
+    // br1 and its port v1: events the filter must leave out.
+    body.push_str(&bridge("br0", 1));
+    body.push_str(&bridge("br1", 2));
+    body.push_str(&veth("v0", 1));
+    body.push_str(&veth("v1", 2));
+    body.push_str(
+        "ip link set br0 up && ip link set br1 up\n\
+         ip link set v0 master br0 && ip link set v1 master br1\n\
+         ip link set v0 up && ip link set v0p up && ip link set v1 up && ip link set v1p up\n\
+         wait_for \"$W/text\" 'br0: port v0 state forwarding'\n\
+         brctl stp br0 on\n\
+         bridge fdb add 52:54:00:12:34:56 dev v0 master static\n\
+         bridge fdb add 52:54:00:ab:cd:ef dev v1 master static\n\
+         wait_for \"$W/text\" 'br0: mac 52:54:00:12:34:56 added on v0 (static)'\n\
+         echo 0 >/proc/sys/net/ipv6/conf/v0p/disable_ipv6\n\
+         wait_for \"$W/text\" 'br0: mac 02:00:00:00:01:01 learned on v0'\n\
+         ip link set v0 nomaster\n\
+         ip link del br0\n\
+         ip link del br1\n\
+         wait_for \"$W/text\" 'bridge br1 deleted'\n\
+         wait_for \"$W/json\" '\"bridge_deleted\",\"bridge\":\"br1\"'\n\
+         wait_for \"$W/filter\" 'bridge br0 deleted'\n\
+         kill -INT $text; kill -TERM $json; kill -INT $filter\n\
+         wait $text; echo $? >\"$W/text.rc\"; wait $json; echo $? >\"$W/json.rc\"; wait $filter; echo $? >\"$W/filter.rc\"\n",
+    );
+    let Some(out) = namespace::run("monitor_sequence", Sys::Sysfs, &body, 90) else { return };
+    for name in ["text", "json", "filter"] {
+        assert_eq!(out.text(&format!("{name}.rc")).trim(), "0", "{name}: exit status");
+        assert_eq!(out.text(&format!("{name}.err")), "", "{name}: stderr");
+    }
+
+    let text = out.text("text");
+    let sequence = [
+        "bridge br0 added",
+        "br0: port v0 added",
+        "br0: port v0 state forwarding",
+        "br0: stp on",
+        "br0: mac 52:54:00:12:34:56 added on v0 (static)",
+        "br0: mac 02:00:00:00:01:01 learned on v0",
+        "br0: port v0 removed",
+        "bridge br0 deleted",
+    ];
+    assert_in_order(&text, &sequence);
+    assert_in_order(&text, &["bridge br1 added", "br1: port v1 added", "br1: mac 52:54:00:ab:cd:ef added on v1 (static)"]);
+    assert_no_repeats(&text);
+    // A port's state when it is added is part of `added`, not a line of its own.
+    let after_added = text.lines().skip_while(|line| *line != "br0: port v0 added").nth(1);
+    assert_ne!(after_added, Some("br0: port v0 state disabled"), "{text}");
+    for once in ["bridge br0 added", "br0: port v0 added", "br0: stp on", "br0: port v0 removed"] {
+        assert_eq!(text.lines().filter(|line| line == &once).count(), 1, "{once:?} once in:\n{text}");
+    }
+
+    let filtered = out.text("filter");
+    assert_in_order(&filtered, &sequence);
+    assert!(!filtered.contains("br1"), "another bridge's events in the filtered output:\n{filtered}");
+    let br0_lines: Vec<&str> = text.lines().filter(|line| line.starts_with("br0: ") || line.contains(" br0 ")).collect();
+    assert_eq!(filtered.lines().collect::<Vec<_>>(), br0_lines, "the filter keeps exactly br0's lines");
+
+    // JSON: one object per line, the same events in the same order as the text.
+    let json = out.text("json");
+    let objects: Vec<Json> = json.lines().map(|line| parse_json(line).unwrap_or_else(|e| panic!("{line}: {e}"))).collect();
+    assert_eq!(objects.len(), text.lines().count(), "as many JSON lines as text lines:\n{json}\n{text}");
+    let field = |object: &Json, key: &str| object.get(key).and_then(Json::as_str).map(str::to_string);
+    let summary: Vec<String> = objects
+        .iter()
+        .map(|o| {
+            let mut parts = vec![field(o, "event").unwrap()];
+            parts.extend(["bridge", "port", "mac", "state"].iter().filter_map(|key| field(o, key)));
+            if let Some(Json::Bool(on)) = o.get("enabled") {
+                parts.push(on.to_string());
+            }
+            parts.join(" ")
+        })
+        .collect();
+    let wanted = [
+        "bridge_added br0",
+        "port_added br0 v0 disabled",
+        "port_state br0 v0 forwarding",
+        "stp br0 true",
+        "mac_added br0 v0 52:54:00:12:34:56",
+        "mac_learned br0 v0 02:00:00:00:01:01",
+        "port_removed br0 v0",
+        "bridge_deleted br0",
+    ];
+    assert_in_order(&summary.join("\n"), &wanted);
+    let added = objects.iter().find(|o| field(o, "mac").as_deref() == Some("52:54:00:12:34:56")).unwrap();
+    assert_eq!(added.get("flags"), Some(&Json::Array(vec![Json::String("static".into())])), "{json}");
+}
+
+#[test]
+fn a_burst_of_500_port_additions_loses_none_or_says_so() {
+    let mut body = String::from(HELPERS);
+    body.push_str(&format!("{NO_IPV6}\n"));
+    body.push_str(&bridge("br0", 1));
+    body.push_str("i=0; while [ $i -lt 500 ]; do echo \"link add p$i type veth peer name q$i\"; i=$((i+1)); done >\"$W/veths\"\n");
+    body.push_str("i=0; while [ $i -lt 500 ]; do echo \"link set p$i master br0\"; i=$((i+1)); done >\"$W/ports\"\n");
+    body.push_str(
+        "ip -batch \"$W/veths\"\n\
+         brctl monitor >\"$W/out\" 2>\"$W/err\" & m=$!\n\
+         monitor_ready $m\n\
+         ip -batch \"$W/ports\"\n\
+         for _ in $(seq 600); do [ \"$(grep -c ' added$' \"$W/out\")\" -ge 500 ] && break; sleep 0.1; done\n\
+         kill -TERM $m; wait $m; echo $? >\"$W/rc\"\n",
+    );
+    let Some(out) = namespace::run("monitor_burst", Sys::Sysfs, &body, 240) else { return };
+    assert_eq!(out.text("rc").trim(), "0");
+    assert_eq!(out.text("err"), "");
+    let text = out.text("out");
+    let lost = text.lines().any(|line| line == "events lost; resynchronising");
+    for i in 0..500 {
+        let line = format!("br0: port p{i} added");
+        assert_eq!(text.lines().filter(|l| *l == line).count(), 1, "{line:?} once (events lost: {lost}):\n{text}");
+    }
+    eprintln!("monitor_burst: 500 of 500 ports reported; events lost: {lost}");
+}
+
+#[test]
+fn sigint_sigterm_and_a_reader_that_goes_away_end_it_with_0() {
+    let mut body = String::from(HELPERS);
+    body.push_str(
+        "brctl monitor >\"$W/int.out\" 2>&1 & a=$!\n\
+         brctl -j monitor >\"$W/term.out\" 2>&1 & b=$!\n\
+         monitor_ready $a && monitor_ready $b\n\
+         kill -INT $a; kill -TERM $b\n\
+         wait $a; echo $? >\"$W/int.rc\"; wait $b; echo $? >\"$W/term.rc\"\n\
+         W=\"$W\" bash -c 'brctl monitor | head -1 >\"$W/head.out\"; echo \"${PIPESTATUS[*]}\" >\"$W/head.rc\"' &\n\
+         for i in $(seq 200); do\n\
+           [ -s \"$W/head.rc\" ] && break\n\
+           ip link add brh$i type bridge; ip link del brh$i; sleep 0.05\n\
+         done\n\
+         wait\n",
+    );
+    let Some(out) = namespace::run("monitor_signals", Sys::Sysfs, &body, 60) else { return };
+    assert_eq!(out.text("int.rc").trim(), "0", "SIGINT: {}", out.text("int.out"));
+    assert_eq!(out.text("term.rc").trim(), "0", "SIGTERM: {}", out.text("term.out"));
+    assert_eq!(out.text("int.out"), "");
+    assert_eq!(out.text("head.rc").trim(), "0 0", "brctl monitor | head -1: PIPESTATUS");
+    let first = out.text("head.out");
+    assert!(first.contains("brh") && first.lines().count() == 1, "{first:?}");
+}
