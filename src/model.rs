@@ -360,16 +360,46 @@ pub enum MacChange {
 /// One line of `monitor`: what changed, with names as they are now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event<'a> {
-    BridgeAdded { bridge: &'a [u8] },
-    BridgeDeleted { bridge: &'a [u8] },
+    BridgeAdded {
+        bridge: &'a [u8],
+    },
+    BridgeDeleted {
+        bridge: &'a [u8],
+    },
     /// `state` is the port's STP state when it was added.
-    PortAdded { bridge: &'a [u8], port: &'a [u8], state: u8 },
-    PortRemoved { bridge: &'a [u8], port: &'a [u8] },
-    PortState { bridge: &'a [u8], port: &'a [u8], state: u8 },
-    Stp { bridge: &'a [u8], on: bool },
+    PortAdded {
+        bridge: &'a [u8],
+        port: &'a [u8],
+        state: u8,
+    },
+    PortRemoved {
+        bridge: &'a [u8],
+        port: &'a [u8],
+    },
+    PortState {
+        bridge: &'a [u8],
+        port: &'a [u8],
+        state: u8,
+    },
+    Stp {
+        bridge: &'a [u8],
+        on: bool,
+    },
     /// `port` is where the entry is now (or was, when it went); `vlan` 0 for none.
-    Mac { bridge: &'a [u8], mac: [u8; 6], vlan: u16, port: Name<'a>, change: MacChange },
-    Group { bridge: &'a [u8], group: std::net::IpAddr, vlan: u16, port: Name<'a>, added: bool },
+    Mac {
+        bridge: &'a [u8],
+        mac: [u8; 6],
+        vlan: u16,
+        port: Name<'a>,
+        change: MacChange,
+    },
+    Group {
+        bridge: &'a [u8],
+        group: std::net::IpAddr,
+        vlan: u16,
+        port: Name<'a>,
+        added: bool,
+    },
     /// The kernel dropped notifications; what follows comes from a new dump.
     EventsLost,
 }

@@ -117,7 +117,10 @@ fn the_scripted_sequence_in_text_json_and_with_a_filter() {
         "bridge br0 deleted",
     ];
     assert_in_order(&text, &sequence);
-    assert_in_order(&text, &["bridge br1 added", "br1: port v1 added", "br1: mac 52:54:00:ab:cd:ef added on v1 (static)"]);
+    assert_in_order(
+        &text,
+        &["bridge br1 added", "br1: port v1 added", "br1: mac 52:54:00:ab:cd:ef added on v1 (static)"],
+    );
     assert_no_repeats(&text);
     // A port's state when it is added is part of `added`, not a line of its own.
     let after_added = text.lines().skip_while(|line| *line != "br0: port v0 added").nth(1);
@@ -129,12 +132,14 @@ fn the_scripted_sequence_in_text_json_and_with_a_filter() {
     let filtered = out.text("filter");
     assert_in_order(&filtered, &sequence);
     assert!(!filtered.contains("br1"), "another bridge's events in the filtered output:\n{filtered}");
-    let br0_lines: Vec<&str> = text.lines().filter(|line| line.starts_with("br0: ") || line.contains(" br0 ")).collect();
+    let br0_lines: Vec<&str> =
+        text.lines().filter(|line| line.starts_with("br0: ") || line.contains(" br0 ")).collect();
     assert_eq!(filtered.lines().collect::<Vec<_>>(), br0_lines, "the filter keeps exactly br0's lines");
 
     // JSON: one object per line, the same events in the same order as the text.
     let json = out.text("json");
-    let objects: Vec<Json> = json.lines().map(|line| parse_json(line).unwrap_or_else(|e| panic!("{line}: {e}"))).collect();
+    let objects: Vec<Json> =
+        json.lines().map(|line| parse_json(line).unwrap_or_else(|e| panic!("{line}: {e}"))).collect();
     assert_eq!(objects.len(), text.lines().count(), "as many JSON lines as text lines:\n{json}\n{text}");
     let field = |object: &Json, key: &str| object.get(key).and_then(Json::as_str).map(str::to_string);
     let summary: Vec<String> = objects
@@ -168,7 +173,9 @@ fn a_burst_of_500_port_additions_loses_none_or_says_so() {
     let mut body = String::from(HELPERS);
     body.push_str(&format!("{NO_IPV6}\n"));
     body.push_str(&bridge("br0", 1));
-    body.push_str("i=0; while [ $i -lt 500 ]; do echo \"link add p$i type veth peer name q$i\"; i=$((i+1)); done >\"$W/veths\"\n");
+    body.push_str(
+        "i=0; while [ $i -lt 500 ]; do echo \"link add p$i type veth peer name q$i\"; i=$((i+1)); done >\"$W/veths\"\n",
+    );
     body.push_str("i=0; while [ $i -lt 500 ]; do echo \"link set p$i master br0\"; i=$((i+1)); done >\"$W/ports\"\n");
     body.push_str(
         "ip -batch \"$W/veths\"\n\

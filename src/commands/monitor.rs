@@ -295,9 +295,7 @@ impl Watcher {
 
     fn say_mac(&self, key: MacKey, port: u32, change: MacChange, sink: &mut Sink) -> io::Result<()> {
         match self.shown(key.bridge) {
-            Some(bridge) => {
-                sink(&Event::Mac { bridge, mac: key.mac, vlan: key.vlan, port: self.name(port), change })
-            }
+            Some(bridge) => sink(&Event::Mac { bridge, mac: key.mac, vlan: key.vlan, port: self.name(port), change }),
             None => Ok(()),
         }
     }
@@ -347,7 +345,12 @@ impl Watcher {
 
 /// Hands a notice to the watcher; a failed write stops the delivery and
 /// is kept for the caller.
-fn feed(watcher: &mut Watcher, notice: &Notice<'_>, sink: &mut Sink, failed: &mut Option<io::Error>) -> ControlFlow<()> {
+fn feed(
+    watcher: &mut Watcher,
+    notice: &Notice<'_>,
+    sink: &mut Sink,
+    failed: &mut Option<io::Error>,
+) -> ControlFlow<()> {
     match watcher.apply(notice, sink) {
         Ok(()) => ControlFlow::Continue(()),
         Err(err) => {
@@ -357,8 +360,9 @@ fn feed(watcher: &mut Watcher, notice: &Notice<'_>, sink: &mut Sink, failed: &mu
     }
 }
 
-/// monitor: the state at start silently, then every change as it comes,
-/// each flushed on its own. Ends only with an error: a reader that went
+/// monitor: the state at start silently, then every change as it comes.
+/// Each event is written as soon as it is read: the events of one receive
+/// (the notifications the kernel had queued) go out together in one write. Ends only with an error: a reader that went
 /// away is `Error::Output` (exit 0, as for every command).
 pub fn watch(
     backend: &mut dyn Backend,
@@ -368,24 +372,67 @@ pub fn watch(
 ) -> Result<(), Error> {
     let mut watch = backend.watch().map_err(Error::Watch)?;
     let mut watcher = Watcher::new(bridges.to_vec());
-    let mut line = Vec::with_capacity(256);
-    let mut emit = |event: &Event<'_>| {
-        write_event(&mut line, event, style.json);
-        out.write_all(&line)?;
-        out.flush()
-    };
+    let mut output = Output { out, json: style.json, pending: Vec::with_capacity(OUTPUT_CHUNK), line: Vec::new() };
     let mut failed = None;
     watcher.begin_sync();
     watch.snapshot(&mut |notice| feed(&mut watcher, notice, &mut |_| Ok(()), &mut failed)).map_err(Error::Watch)?;
+    let mut wait = true;
     loop {
-        let wake = watch.next(true, &mut |notice| feed(&mut watcher, notice, &mut emit, &mut failed));
+        let mut emit = |event: &Event<'_>| output.push(event);
+        let wake = watch.next(wait, &mut |notice| feed(&mut watcher, notice, &mut emit, &mut failed));
         match wake.map_err(Error::Watch)? {
-            Wake::Lost => resync(&mut *watch, &mut watcher, &mut emit, &mut failed)?,
+            Wake::Lost => resync(&mut *watch, &mut watcher, &mut output, &mut failed)?,
             Wake::Stopped => break,
-            Wake::Delivered | Wake::Empty => {}
+            // Everything queued is read before the lines go out.
+            Wake::Delivered => wait = false,
+            Wake::Empty => {
+                output.flush()?;
+                // A burst is read in batches: waking for every notification
+                // cost most of the monitor's time (the context switches),
+                // and a short pause lets the next ones gather. A lone event
+                // is written at once.
+                std::thread::sleep(BATCH_PAUSE);
+                wait = true;
+            }
         }
     }
     Err(Error::Output(failed.unwrap_or_else(|| io::Error::from(io::ErrorKind::BrokenPipe))))
+}
+
+/// How long the monitor waits after a receive before the next: the most an
+/// event of a burst waits for its line.
+const BATCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(1);
+
+/// What a chunk of output may grow to before it is written (a snapshot
+/// after a loss may report thousands of changes at once).
+const OUTPUT_CHUNK: usize = 16 * 1024;
+
+/// The lines of the events read so far, written out once per receive.
+struct Output<'a> {
+    out: &'a mut dyn Write,
+    json: bool,
+    pending: Vec<u8>,
+    line: Vec<u8>,
+}
+
+impl Output<'_> {
+    fn push(&mut self, event: &Event<'_>) -> io::Result<()> {
+        write_event(&mut self.line, event, self.json);
+        self.pending.extend_from_slice(&self.line);
+        if self.pending.len() >= OUTPUT_CHUNK {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let written = self.out.write_all(&self.pending).and_then(|()| self.out.flush());
+        self.pending.clear();
+        written
+    }
 }
 
 /// After a loss: what was queued before it, the `events_lost` line, then
@@ -393,24 +440,25 @@ pub fn watch(
 fn resync(
     watch: &mut dyn Watch,
     watcher: &mut Watcher,
-    emit: &mut Sink,
+    output: &mut Output,
     failed: &mut Option<io::Error>,
 ) -> Result<(), Error> {
-    let output = |failed: &mut Option<io::Error>| {
+    let gone = |failed: &mut Option<io::Error>| {
         Error::Output(failed.take().unwrap_or_else(|| io::Error::from(io::ErrorKind::BrokenPipe)))
     };
+    let mut emit = |event: &Event<'_>| output.push(event);
     loop {
-        match watch.next(false, &mut |notice| feed(watcher, notice, emit, failed)).map_err(Error::Watch)? {
+        match watch.next(false, &mut |notice| feed(watcher, notice, &mut emit, failed)).map_err(Error::Watch)? {
             Wake::Empty => break,
-            Wake::Stopped => return Err(output(failed)),
+            Wake::Stopped => return Err(gone(failed)),
             Wake::Delivered | Wake::Lost => {}
         }
     }
     emit(&Event::EventsLost)?;
     watcher.begin_sync();
-    if watch.snapshot(&mut |notice| feed(watcher, notice, emit, failed)).map_err(Error::Watch)? == Wake::Stopped {
-        return Err(output(failed));
+    if watch.snapshot(&mut |notice| feed(watcher, notice, &mut emit, failed)).map_err(Error::Watch)? == Wake::Stopped {
+        return Err(gone(failed));
     }
-    watcher.sweep(emit)?;
+    watcher.sweep(&mut emit)?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The monitor's subscription: a NETLINK_ROUTE socket in the link,
-//! neighbour and multicast database groups, read one datagram at a time
-//! into one reused buffer and decoded in place into `Notice`s (no
+//! neighbour and multicast database groups, read as many datagrams at a
+//! time as are queued into one reused buffer and decoded in place into `Notice`s (no
 //! allocation per message), and a second socket for the dumps that give
 //! the starting state and resynchronise after a loss.
 //!
@@ -25,7 +25,7 @@ use super::decode::{u32_at, uint, Attrs};
 use super::frame::{io_errno, split_message};
 use super::mdb::mdb_entry;
 use super::request::{bridge_dump_request, ifinfomsg, mdb_dump_request};
-use super::{uapi, Answer, NetlinkBackend, DUMP_ATTEMPTS, RECEIVE_BUFFER};
+use super::{uapi, Answer, NetlinkBackend, DUMP_ATTEMPTS};
 use crate::backend::watch::{GroupNotice, LinkNotice, MacNotice, Notice, Wake, Watch};
 use crate::backend::Errno;
 use crate::model::FdbFlags;
@@ -36,11 +36,15 @@ use crate::model::FdbFlags;
 /// is queued is charged, so a quiet bridge costs nothing for it.
 const QUEUE_BYTES: libc::c_int = 8 << 20;
 
+/// How many datagrams one receive takes at most, and the room for each: a
+/// notification is one message of a few hundred bytes, a link's a few KB.
+const SLOTS: usize = 16;
+const SLOT: usize = 16 * 1024;
+
 /// The subscription and the socket its dumps go over.
 pub struct Subscription {
     socket: NlSocket,
-    /// One datagram at a time; a notification is one message of a few
-    /// hundred bytes (a link's up to a few KB).
+    /// SLOTS slots of SLOT bytes, reused for every receive.
     buffer: Vec<u8>,
     requests: NetlinkBackend,
 }
@@ -77,7 +81,7 @@ impl Subscription {
                 libc::signal(signal, end_quietly as extern "C" fn(libc::c_int) as libc::sighandler_t);
             }
         }
-        Ok(Subscription { socket, buffer: vec![0; RECEIVE_BUFFER], requests: NetlinkBackend::new()? })
+        Ok(Subscription { socket, buffer: vec![0; SLOTS * SLOT], requests: NetlinkBackend::new()? })
     }
 }
 
@@ -134,16 +138,36 @@ impl Watch for Subscription {
     }
 
     fn next(&mut self, wait: bool, each: &mut dyn FnMut(&Notice<'_>) -> ControlFlow<()>) -> Result<Wake, Errno> {
-        let flags = libc::MSG_TRUNC | if wait { 0 } else { libc::MSG_DONTWAIT };
-        let length = loop {
-            // SAFETY: recv writes at most `buffer.len()` bytes into the
-            // buffer, which lives across the call; the socket is ours.
-            // (neli's recv would allocate its group list every time.)
+        // Every datagram queued, up to SLOTS, in one call: under a burst
+        // one system call reads many notifications (recvmmsg, as neli has
+        // no such call). MSG_WAITFORONE: wait for the first only.
+        let flags = if wait { libc::MSG_WAITFORONE } else { libc::MSG_DONTWAIT };
+        let mut iovecs = [libc::iovec { iov_base: std::ptr::null_mut(), iov_len: 0 }; SLOTS];
+        for (iovec, slot) in iovecs.iter_mut().zip(self.buffer.chunks_exact_mut(SLOT)) {
+            *iovec = libc::iovec { iov_base: slot.as_mut_ptr().cast(), iov_len: slot.len() };
+        }
+        // SAFETY: an all-zero mmsghdr is valid (null pointers, zero
+        // lengths); only the iovec fields are set below.
+        let mut headers: [libc::mmsghdr; SLOTS] = unsafe { std::mem::zeroed() };
+        for (header, iovec) in headers.iter_mut().zip(iovecs.iter_mut()) {
+            header.msg_hdr.msg_iov = iovec;
+            header.msg_hdr.msg_iovlen = 1;
+        }
+        let count = loop {
+            // SAFETY: recvmmsg fills at most SLOTS headers, each into its
+            // own SLOT bytes of the buffer, through iovecs that live
+            // across the call; the socket is ours; no timeout.
             let got = unsafe {
-                libc::recv(self.socket.as_raw_fd(), self.buffer.as_mut_ptr().cast(), self.buffer.len(), flags)
+                libc::recvmmsg(
+                    self.socket.as_raw_fd(),
+                    headers.as_mut_ptr(),
+                    SLOTS as libc::c_uint,
+                    flags,
+                    std::ptr::null_mut(),
+                )
             };
-            if let Ok(length) = usize::try_from(got) {
-                break length;
+            if let Ok(count) = usize::try_from(got) {
+                break count;
             }
             match std::io::Error::last_os_error().raw_os_error() {
                 Some(libc::EINTR) => continue,
@@ -153,18 +177,21 @@ impl Watch for Subscription {
                 None => return Err(Errno(libc::EIO)),
             }
         };
-        // MSG_TRUNC: a datagram longer than the buffer says so; its
-        // messages are lost to us as if the kernel had dropped them.
-        let Some(mut rest) = self.buffer.get(..length) else {
-            return Ok(Wake::Lost);
-        };
-        while let Some((header, payload, next)) = split_message(rest) {
-            rest = next;
-            if notices(header.ty, payload, each).is_break() {
-                return Ok(Wake::Stopped);
+        let mut truncated = false;
+        for (header, slot) in headers.iter().zip(self.buffer.chunks_exact(SLOT)).take(count) {
+            // A datagram longer than its slot lost its end: as if the
+            // kernel had dropped it (a snapshot follows).
+            truncated |= header.msg_hdr.msg_flags & libc::MSG_TRUNC != 0;
+            let length = usize::try_from(header.msg_len).unwrap_or(usize::MAX);
+            let mut rest = slot.get(..length).unwrap_or_default();
+            while let Some((header, payload, next)) = split_message(rest) {
+                rest = next;
+                if notices(header.ty, payload, each).is_break() {
+                    return Ok(Wake::Stopped);
+                }
             }
         }
-        Ok(Wake::Delivered)
+        Ok(if truncated { Wake::Lost } else { Wake::Delivered })
     }
 }
 
