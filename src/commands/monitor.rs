@@ -371,8 +371,19 @@ pub fn watch(
     out: &mut dyn Write,
 ) -> Result<(), Error> {
     let mut watch = backend.watch().map_err(Error::Watch)?;
+    run(&mut *watch, bridges, style.json, out, BATCH_PAUSE)
+}
+
+/// The watch itself, on any `Watch` (the tests give it a scripted one).
+pub fn run(
+    watch: &mut dyn Watch,
+    bridges: &[IfName],
+    json: bool,
+    out: &mut dyn Write,
+    pause: std::time::Duration,
+) -> Result<(), Error> {
     let mut watcher = Watcher::new(bridges.to_vec());
-    let mut output = Output { out, json: style.json, pending: Vec::with_capacity(OUTPUT_CHUNK), line: Vec::new() };
+    let mut output = Output { out, json, pending: Vec::with_capacity(OUTPUT_CHUNK), line: Vec::new() };
     let mut failed = None;
     watcher.begin_sync();
     watch.snapshot(&mut |notice| feed(&mut watcher, notice, &mut |_| Ok(()), &mut failed)).map_err(Error::Watch)?;
@@ -381,7 +392,10 @@ pub fn watch(
         let mut emit = |event: &Event<'_>| output.push(event);
         let wake = watch.next(wait, &mut |notice| feed(&mut watcher, notice, &mut emit, &mut failed));
         match wake.map_err(Error::Watch)? {
-            Wake::Lost => resync(&mut *watch, &mut watcher, &mut output, &mut failed)?,
+            Wake::Lost => {
+                resync(watch, &mut watcher, &mut output, &mut failed)?;
+                output.flush()?;
+            }
             Wake::Stopped => break,
             // Everything queued is read before the lines go out.
             Wake::Delivered => wait = false,
@@ -391,7 +405,7 @@ pub fn watch(
                 // cost most of the monitor's time (the context switches),
                 // and a short pause lets the next ones gather. A lone event
                 // is written at once.
-                std::thread::sleep(BATCH_PAUSE);
+                std::thread::sleep(pause);
                 wait = true;
             }
         }
