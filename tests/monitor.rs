@@ -221,3 +221,71 @@ fn sigint_sigterm_and_a_reader_that_goes_away_end_it_with_0() {
     let first = out.text("head.out");
     assert!(first.contains("brh") && first.lines().count() == 1, "{first:?}");
 }
+
+/// The original has no `monitor` (`never heard of command`, exit 1), so no script that works
+/// with it changes; ours lists it under `extensions:`, refuses a bad name before watching, and
+/// says why it cannot watch over sysfs.
+#[test]
+fn a_command_of_ours_that_checks_its_names_and_needs_netlink() {
+    if let Some(original) = common::original::require("monitor_original") {
+        let output = std::process::Command::new(&original).args(["monitor", "br0"]).output().unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "never heard of command [monitor]\n");
+    }
+    let help = std::process::Command::new(common::ours()).arg("-h").output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let extensions = help.split("\nextensions:\n").nth(1).unwrap();
+    assert!(extensions.contains("\tmonitor   \t[ <bridge> ]\t\tshow events as they happen\n"), "{help}");
+
+    let body = "brctl monitor br0 a/b >\"$W/bad.out\" 2>\"$W/bad.err\"; echo $? >\"$W/bad.rc\"\n\
+                BRCTL_BACKEND=sysfs brctl monitor >\"$W/sysfs.out\" 2>\"$W/sysfs.err\"; echo $? >\"$W/sysfs.rc\"\n";
+    let Some(out) = namespace::run("monitor_refusals", Sys::Sysfs, body, 30) else { return };
+    assert_eq!(out.outcome("bad").rc, 1);
+    assert!(out.text("bad.err").starts_with("interface name 'a/b' is not valid"), "{}", out.text("bad.err"));
+    assert_eq!(out.outcome("sysfs").rc, 1);
+    assert_eq!(
+        out.text("sysfs.err"),
+        "monitor failed: Operation not supported\nhint: monitor works over netlink only, not with BRCTL_BACKEND=sysfs\n"
+    );
+    assert_eq!(out.text("sysfs.out") + &out.text("bad.out"), "");
+}
+
+/// A monitor that is not reading while 30,000 entries come (SIGSTOP) overflows its queue where
+/// `net.core.rmem_max` keeps it below some 25 MB: it then says `events lost; resynchronising`
+/// and the dump it reads again reports what it missed, so every entry is reported exactly once
+/// either way, and a port added after the burst too.
+#[test]
+fn a_loss_is_said_and_the_dump_after_it_reports_what_was_missed() {
+    let mut body = String::from(HELPERS);
+    body.push_str(&format!("{NO_IPV6}\n"));
+    body.push_str(&bridge("br0", 1));
+    body.push_str(&veth("v0", 1));
+    body.push_str(&veth("v1", 2));
+    body.push_str(
+        "ip link set v0 master br0\n\
+         i=0; while [ $i -lt 30000 ]; do\n\
+           printf 'fdb add 02:10:00:%02x:%02x:%02x dev v0 master static\\n' $((i >> 16)) $((i >> 8 & 255)) $((i & 255))\n\
+           i=$((i+1))\n\
+         done >\"$W/macs\"\n\
+         brctl monitor >\"$W/out\" 2>\"$W/err\" & m=$!\n\
+         monitor_ready $m\n\
+         kill -STOP $m\n\
+         bridge -batch \"$W/macs\"\n\
+         ip link set v1 master br0\n\
+         kill -CONT $m\n\
+         wait_for \"$W/out\" 'br0: port v1 added'\n\
+         for _ in $(seq 200); do [ \"$(grep -c '(static)$' \"$W/out\")\" -ge 30000 ] && break; sleep 0.1; done\n\
+         kill -TERM $m; wait $m; echo $? >\"$W/rc\"\n",
+    );
+    let Some(out) = namespace::run("monitor_loss", Sys::Sysfs, &body, 240) else { return };
+    assert_eq!(out.text("rc").trim(), "0");
+    assert_eq!(out.text("err"), "");
+    let text = out.text("out");
+    let lost = text.lines().filter(|line| *line == "events lost; resynchronising").count();
+    let added: Vec<&str> = text.lines().filter(|line| line.ends_with(" added on v0 (static)")).collect();
+    let unique: std::collections::BTreeSet<&str> = added.iter().copied().collect();
+    assert_eq!((added.len(), unique.len()), (30_000, 30_000), "every entry once (events lost {lost} times)");
+    assert_eq!(text.lines().filter(|line| *line == "br0: port v1 added").count(), 1);
+    assert!(!text.contains(" deleted"), "nothing was deleted:\n{}", &text[..text.len().min(2000)]);
+    eprintln!("monitor_loss: 30000 of 30000 entries reported; events lost {lost} times");
+}
