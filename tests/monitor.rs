@@ -289,3 +289,47 @@ fn a_loss_is_said_and_the_dump_after_it_reports_what_was_missed() {
     assert!(!text.contains(" deleted"), "nothing was deleted:\n{}", &text[..text.len().min(2000)]);
     eprintln!("monitor_loss: 30000 of 30000 entries reported; events lost {lost} times");
 }
+
+/// Memory stays flat: after a first round of 10,000 entries added and deleted (which warms up
+/// the allocator), three more, each of other addresses, leave the monitor's resident size and its peak where that round
+/// left them (the tables give back their room; nothing of what was seen is kept).
+#[test]
+fn memory_stays_flat_over_rounds_of_entries() {
+    let mut body = String::from(HELPERS);
+    body.push_str(&format!("{NO_IPV6}\n"));
+    body.push_str(&bridge("br0", 1));
+    body.push_str(&veth("v0", 1));
+    body.push_str(
+        "ip link set v0 master br0\n\
+         batch() {\n\
+           awk -v op=\"$1\" -v round=\"$2\" 'BEGIN { for (i = 0; i < 10000; i++) \
+             printf \"fdb %s 02:1%d:00:%02x:%02x:%02x dev v0 master%s\\n\", op, round, int(i / 65536), int(i / 256) % 256, \
+               i % 256, op == \"add\" ? \" static\" : \"\" }'\n\
+         }\n\
+         brctl monitor >\"$W/out\" 2>\"$W/err\" & m=$!\n\
+         monitor_ready $m\n\
+         for round in 1 2 3 4; do\n\
+           batch add $round >\"$W/add\"; batch del $round >\"$W/del\"\n\
+           bridge -batch \"$W/add\"; bridge -batch \"$W/del\"\n\
+           for _ in $(seq 300); do [ \"$(grep -c ' deleted$' \"$W/out\")\" -ge $((round * 10000)) ] && break; sleep 0.1; done\n\
+           grep -E '^(VmRSS|VmHWM)' /proc/$m/status | tr -s ' \\t' ' ' >>\"$W/memory\"\n\
+         done\n\
+         kill -TERM $m; wait $m; echo $? >\"$W/rc\"\n",
+    );
+    let Some(out) = namespace::run("monitor_memory", Sys::Sysfs, &body, 240) else { return };
+    assert_eq!(out.text("rc").trim(), "0");
+    let memory = out.text("memory");
+    let kb = |key: &str| -> Vec<u64> {
+        memory
+            .lines()
+            .filter(|line| line.starts_with(key))
+            .map(|line| line.split_whitespace().nth(1).unwrap().parse().unwrap())
+            .collect()
+    };
+    let (rss, hwm) = (kb("VmRSS:"), kb("VmHWM:"));
+    assert_eq!((rss.len(), hwm.len()), (4, 4), "{memory}");
+    assert!(rss[3] <= rss[0] + 512, "memory grew over the rounds (kB):\n{memory}");
+    assert!(rss[3] <= rss[1] + 64 && hwm[3] <= hwm[1] + 64, "memory grew over the rounds (kB):\n{memory}");
+    assert_eq!(out.text("out").lines().count(), 80_000, "every event of the four rounds");
+    eprintln!("monitor_memory: VmRSS {rss:?} kB, VmHWM {hwm:?} kB");
+}
