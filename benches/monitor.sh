@@ -114,6 +114,7 @@ print(f"{'bridge monitor fdb':<34}{theirs * 1000:>11.1f} ms{theirs / (2 * events
 print(f"ratio ours / bridge monitor fdb: {ours / theirs:.2f} (goal: at most 0.5)")
 PY
 
+# shellcheck disable=SC2016 # expanded by the inner shell, from its arguments
 unshare -Urnm sh -c '
   mount -t sysfs sysfs /sys && mount -t tmpfs tmpfs /run
   ip link add br0 address 02:00:00:00:02:01 type bridge
