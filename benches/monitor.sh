@@ -10,6 +10,7 @@
 #
 #   bash benches/monitor.sh
 #   BENCH_OURS=/path/to/brctl bash benches/monitor.sh   # time that binary, skip the build
+#   BENCH_EVENTS=N (entries per burst, default 10000), BENCH_KEEP=1 (keep the outputs)
 #
 # Ours is the binary the package ships: `cargo build-static` (statically linked), else
 # `cargo build --release`. Needs unshare (util-linux), iproute2 and python3. Nothing outside
