@@ -1,8 +1,8 @@
 //! The monitor's subscription: a NETLINK_ROUTE socket in the link,
 //! neighbour and multicast database groups, read as many datagrams at a
-//! time as are queued into one reused buffer and decoded in place into `Notice`s (no
-//! allocation per message), and a second socket for the dumps that give
-//! the starting state and resynchronise after a loss.
+//! time as are queued, into one reused buffer, and decoded in place into
+//! `Notice`s (no allocation per message); and a second socket for the
+//! dumps that give the starting state and resynchronise after a loss.
 //!
 //! Links come in both families: a bridge's creation, deletion and STP
 //! state only in AF_UNSPEC messages (IFLA_LINKINFO), a port's STP state
@@ -85,9 +85,10 @@ impl Subscription {
     }
 }
 
-/// SIGINT and SIGTERM: the watch is over, which is success. Every event
-/// is written whole (one write) before the next is read, so nothing is
-/// pending that exiting here would lose.
+/// SIGINT and SIGTERM: the watch is over, which is success. The lines of
+/// what was read are written before the monitor waits or pauses, and each
+/// write holds whole lines, so exiting here cuts no line; only a signal in
+/// the microseconds between a read and its write drops that read's lines.
 extern "C" fn end_quietly(_signal: libc::c_int) {
     // SAFETY: _exit is async-signal-safe and ends the process at once.
     unsafe { libc::_exit(0) }
@@ -103,9 +104,11 @@ impl Watch for Subscription {
         };
         // Bridges before their ports, ports before their entries.
         for dump in [Dump::Bridges, Dump::Ports, Dump::Macs, Dump::Groups] {
+            let mut complete = false;
             for _ in 0..DUMP_ATTEMPTS {
                 // Applying a message twice changes nothing, so an
-                // interrupted dump is simply read again.
+                // interrupted dump is simply read again; an incomplete one
+                // must not end a snapshot (what it missed would be `gone`).
                 let (requests, none) = (&mut self.requests, NlmF::empty());
                 let answer = match dump {
                     Dump::Bridges => {
@@ -124,11 +127,16 @@ impl Watch for Subscription {
                 };
                 match answer {
                     Ok(true) => continue,
-                    Ok(false) => break,
                     // A kernel without multicast snooping has no database.
-                    Err(_) if dump == Dump::Groups => break,
+                    Ok(false) | Err(_) if dump == Dump::Groups => {}
+                    Ok(false) => {}
                     Err(errno) => return Err(errno),
                 }
+                complete = true;
+                break;
+            }
+            if !complete {
+                return Err(Errno(libc::EINTR));
             }
             if stopped.get() {
                 return Ok(Wake::Stopped);
