@@ -353,3 +353,39 @@ fn memory_stays_flat_over_rounds_of_entries() {
     assert_eq!(entries, 80_000, "every event of the four rounds");
     eprintln!("monitor_memory: VmRSS {rss:?} kB, VmHWM {hwm:?} kB");
 }
+
+/// The kernel's words for a deletion: a learned entry that ages out (ageing time 1 s) is
+/// `expired` (NUD_STALE in RTM_DELNEIGH), the same entry learned again and flushed is `deleted`.
+#[test]
+fn an_aged_out_entry_expired_and_a_flushed_one_was_deleted() {
+    let mut body = String::from(HELPERS);
+    body.push_str(&format!("{NO_IPV6}\n{BRIEF_IPV6}\n"));
+    body.push_str(&bridge("br0", 1));
+    body.push_str(&veth("v0", 1));
+    body.push_str(
+        "ip link set br0 type bridge ageing_time 100\n\
+         ip link set v0 master br0 && ip link set br0 up && ip link set v0 up && ip link set v0p up\n\
+         brctl monitor >\"$W/out\" 2>\"$W/err\" & m=$!\n\
+         monitor_ready $m && monitor_live live \"$W/out\"\n\
+         echo 0 >/proc/sys/net/ipv6/conf/v0p/disable_ipv6\n\
+         wait_for \"$W/out\" 'br0: mac 02:00:00:00:01:01 learned on v0'\n\
+         wait_for \"$W/out\" 'br0: mac 02:00:00:00:01:01 expired'\n\
+         ip link set br0 type bridge ageing_time 30000\n\
+         echo 1 >/proc/sys/net/ipv6/conf/v0p/disable_ipv6; echo 0 >/proc/sys/net/ipv6/conf/v0p/disable_ipv6\n\
+         for _ in $(seq 100); do [ \"$(grep -c '02:00:00:00:01:01 learned' \"$W/out\")\" -ge 2 ] && break; sleep 0.1; done\n\
+         ip link set br0 type bridge fdb_flush\n\
+         wait_for \"$W/out\" 'br0: mac 02:00:00:00:01:01 deleted'\n\
+         kill -INT $m; wait $m; echo $? >\"$W/rc\"\n",
+    );
+    let Some(out) = namespace::run("monitor_expiry", Sys::Sysfs, &body, 90) else { return };
+    assert_eq!(out.text("rc").trim(), "0");
+    let text: String =
+        out.text("out").lines().filter(|l| l.contains("02:00:00:00:01:01")).map(|l| format!("{l}\n")).collect();
+    assert_eq!(
+        text,
+        "br0: mac 02:00:00:00:01:01 learned on v0\n\
+         br0: mac 02:00:00:00:01:01 expired\n\
+         br0: mac 02:00:00:00:01:01 learned on v0\n\
+         br0: mac 02:00:00:00:01:01 deleted\n"
+    );
+}
