@@ -361,9 +361,9 @@ fn feed(
 }
 
 /// monitor: the state at start silently, then every change as it comes.
-/// Each event is written as soon as it is read: the events of one receive
-/// (the notifications the kernel had queued) go out together in one write. Ends only with an error: a reader that went
-/// away is `Error::Output` (exit 0, as for every command).
+/// Each event is written as soon as it is read: the events the kernel had
+/// queued go out together in one write. Ends only with an error: a reader
+/// that went away is `Error::Output` (exit 0, as for every command).
 pub fn watch(
     backend: &mut dyn Backend,
     bridges: &[IfName],
@@ -413,15 +413,16 @@ pub fn run(
     Err(Error::Output(failed.unwrap_or_else(|| io::Error::from(io::ErrorKind::BrokenPipe))))
 }
 
-/// How long the monitor waits after a receive before the next: the most an
-/// event of a burst waits for its line.
+/// How long the monitor pauses once it has read everything queued, before
+/// it waits again: about the most an event of a burst waits for its line.
 const BATCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(1);
 
 /// What a chunk of output may grow to before it is written (a snapshot
 /// after a loss may report thousands of changes at once).
 const OUTPUT_CHUNK: usize = 16 * 1024;
 
-/// The lines of the events read so far, written out once per receive.
+/// The lines of the events read so far, written out in one write once the
+/// kernel's queue is read empty (or once they fill OUTPUT_CHUNK).
 struct Output<'a> {
     out: &'a mut dyn Write,
     json: bool,
