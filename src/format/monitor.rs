@@ -1,7 +1,8 @@
 //! monitor's lines (docs/compat.md 12): one event as a line of text or one
 //! JSON object on a line, both from the same `Event`. A line is built in a
-//! buffer the caller reuses, without fmt for the common events, so that
-//! the caller writes each event with one call and allocates nothing for it.
+//! buffer the caller reuses, without fmt for all but group addresses, so
+//! that an event costs no allocation and its line goes out with the others
+//! read with it in one write.
 
 use std::io::Write;
 
