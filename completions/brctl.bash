@@ -159,7 +159,7 @@ _brctl_rs_option_argument()
 _brctl_rs()
 {
     local cur=${COMP_WORDS[COMP_CWORD]}
-    local commands='addbr delbr addif delif hairpin setageing setbridgeprio setfd sethello setmaxage setpathcost setportprio show showmacs showstp stp vlanfiltering setvlanproto setdefpvid addvlan delvlan showvlans setmcsnoop setmcrouter setmcquerier setmcqifaddr sethashel sethashmax setmclmc setmcsqc setmclmi setmcmi setmcqpi setmcqi setmcqri setmcsqi setportmcrouter setportmcfl showmdb learning flood mcflood bcflood isolated bpduguard rootblock neighsuppress addmac delmac flushmacs sethwaddr'
+    local commands='addbr delbr addif delif hairpin setageing setbridgeprio setfd sethello setmaxage setpathcost setportprio show showmacs showstp stp vlanfiltering setvlanproto setdefpvid addvlan delvlan showvlans setmcsnoop setmcrouter setmcquerier setmcqifaddr sethashel sethashmax setmclmc setmcsqc setmclmi setmcmi setmcqpi setmcqi setmcqri setmcsqi setportmcrouter setportmcfl showmdb learning flood mcflood bcflood isolated bpduguard rootblock neighsuppress addmac delmac flushmacs sethwaddr monitor'
     local options='-h --help -V --version -j --json -p --pretty -n --netns -b --batch -f --force -d --details'
     COMPREPLY=()
 
@@ -243,7 +243,7 @@ _brctl_rs()
     # The position of the word being completed among the command's arguments.
     local position=$((${#args[@]} + 1)) words=''
     case $command in
-        show | showvlans)
+        show | showvlans | monitor)
             words=$(_brctl_rs_bridges "$netns")
             ;;
         delbr | showstp | setageing | setbridgeprio | setfd | sethello | setmaxage | setgcint | setdefpvid)

@@ -285,10 +285,11 @@ complete -c brctl -n __brctl_rs_needs_command -a addmac -d 'add a static mac add
 complete -c brctl -n __brctl_rs_needs_command -a delmac -d 'delete a mac address'
 complete -c brctl -n __brctl_rs_needs_command -a flushmacs -d 'flush learned mac addresses'
 complete -c brctl -n __brctl_rs_needs_command -a sethwaddr -d 'set bridge mac address'
+complete -c brctl -n __brctl_rs_needs_command -a monitor -d 'show events as they happen'
 
 set -l __brctl_rs_bridge_first delbr addif delif hairpin setageing setbridgeprio setfd sethello setmaxage setpathcost setportprio showmacs showstp stp setgcint vlanfiltering setvlanproto setdefpvid addvlan delvlan setmcsnoop setmcrouter setmcquerier setmcqifaddr sethashel sethashmax setmclmc setmcsqc setmclmi setmcmi setmcqpi setmcqi setmcqri setmcsqi setportmcrouter setportmcfl showmdb learning flood mcflood bcflood isolated bpduguard rootblock neighsuppress addmac delmac flushmacs sethwaddr
 complete -c brctl -n "__brctl_rs_at 1 $__brctl_rs_bridge_first" -a '(__brctl_rs_bridges)' -d bridge
-complete -c brctl -n '__brctl_rs_at 1+ show showvlans' -a '(__brctl_rs_bridges)' -d bridge
+complete -c brctl -n '__brctl_rs_at 1+ show showvlans monitor' -a '(__brctl_rs_bridges)' -d bridge
 complete -c brctl -n '__brctl_rs_at 2+ addif' -a '(__brctl_rs_free_interfaces)' -d interface
 complete -c brctl -n '__brctl_rs_at 2+ delif' -a '(__brctl_rs_ports)' -d port
 complete -c brctl -n '__brctl_rs_at 2 hairpin setpathcost setportprio' -a '(__brctl_rs_ports)' -d port

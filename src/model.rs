@@ -414,6 +414,72 @@ pub struct BridgeVlans {
     pub links: Vec<(Vec<u8>, VlanSet)>,
 }
 
+/// A port or bridge named in a monitor event: by name, or as `if<index>`
+/// for an interface the monitor has no name for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Name<'a> {
+    Known(&'a [u8]),
+    Index(u32),
+}
+
+/// What became of a forwarding entry (monitor).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MacChange {
+    Learned,
+    Moved,
+    /// A static or local entry: its flags say which.
+    Added(FdbFlags),
+    Expired,
+    Deleted,
+}
+
+/// One line of `monitor`: what changed, with names as they are now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event<'a> {
+    BridgeAdded {
+        bridge: &'a [u8],
+    },
+    BridgeDeleted {
+        bridge: &'a [u8],
+    },
+    /// `state` is the port's STP state when it was added.
+    PortAdded {
+        bridge: &'a [u8],
+        port: &'a [u8],
+        state: u8,
+    },
+    PortRemoved {
+        bridge: &'a [u8],
+        port: &'a [u8],
+    },
+    PortState {
+        bridge: &'a [u8],
+        port: &'a [u8],
+        state: u8,
+    },
+    Stp {
+        bridge: &'a [u8],
+        on: bool,
+    },
+    /// `port` is where the entry is now (or was, when it went); `vlan` 0 for none.
+    Mac {
+        bridge: &'a [u8],
+        mac: [u8; 6],
+        vlan: u16,
+        port: Name<'a>,
+        change: MacChange,
+    },
+    Group {
+        bridge: &'a [u8],
+        group: std::net::IpAddr,
+        vlan: u16,
+        port: Name<'a>,
+        added: bool,
+    },
+    /// The kernel dropped notifications; what follows comes from a new dump.
+    EventsLost,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -261,6 +261,8 @@ fn cases() -> Vec<Case> {
         Case { words: &["delbr", ""], want: Words(&["br0", "br1"]) },
         Case { words: &["show", ""], want: Words(&["br0", "br1"]) },
         Case { words: &["show", "br0", ""], want: Words(&["br0", "br1"]) },
+        Case { words: &["monitor", ""], want: Words(&["br0", "br1"]) },
+        Case { words: &["monitor", "br0", ""], want: Words(&["br0", "br1"]) },
         Case { words: &["showmacs", "b"], want: Words(&["br0", "br1"]) },
         Case { words: &["showstp", ""], want: Words(&["br0", "br1"]) },
         Case { words: &["setageing", ""], want: Words(&["br0", "br1"]) },

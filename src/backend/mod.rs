@@ -5,8 +5,10 @@ mod errno;
 pub mod netlink;
 pub mod netns;
 pub mod sysfs;
+pub mod watch;
 
 pub use errno::Errno;
+pub use watch::{GroupNotice, LinkNotice, MacNotice, Notice, Wake, Watch};
 
 use crate::model::{FdbEntry, Link, LinkVlans, Mdb, VlanChange};
 use crate::values::{IfName, Mac, VlanId};
@@ -131,6 +133,11 @@ pub trait Backend {
     /// `fdb` with each entry's VLAN: netlink only (sysfs's brforward has
     /// none), EOPNOTSUPP with the sysfs backend.
     fn fdb_vlans(&mut self, bridge: &Link) -> Result<Vec<FdbEntry>, Errno>;
+    /// A subscription to the kernel's notifications (monitor). Backends
+    /// that cannot watch answer EOPNOTSUPP.
+    fn watch(&mut self) -> Result<Box<dyn Watch>, Errno> {
+        Err(Errno::EOPNOTSUPP)
+    }
 }
 
 /// A `BRCTL_BACKEND` value that names no backend.
@@ -371,6 +378,17 @@ impl Backend for Kernel {
             return Err(Errno::EOPNOTSUPP);
         }
         self.netlink()?.fdb(bridge)
+    }
+
+    /// Netlink only (sysfs has no notifications), on sockets of its own.
+    fn watch(&mut self) -> Result<Box<dyn Watch>, Errno> {
+        if self.reads == BackendChoice::Sysfs {
+            return Err(Errno::EOPNOTSUPP);
+        }
+        if self.socket_refused {
+            return Err(Errno(libc::EACCES));
+        }
+        Ok(Box::new(netlink::monitor::Subscription::open()?))
     }
 }
 

@@ -9,6 +9,9 @@ mod fdb;
 #[cfg(test)]
 mod fdb_tests;
 mod mdb;
+mod monitor;
+#[cfg(test)]
+mod monitor_tests;
 mod port;
 mod show;
 mod stp;
@@ -91,6 +94,8 @@ pub enum Command {
         on: bool,
     },
     ShowMdb(IfName),
+    /// Events of these bridges (all when empty) until interrupted.
+    Monitor(Vec<IfName>),
     Show(Vec<IfName>),
     ShowMacs(IfName),
     ShowStp(IfName),
@@ -145,6 +150,7 @@ impl Command {
                 | Command::ShowStp(_)
                 | Command::ShowVlans(_)
                 | Command::ShowMdb(_)
+                | Command::Monitor(_)
                 | Command::SetGcInterval
                 | Command::ShowMacsVlan { .. }
         )
@@ -181,6 +187,7 @@ impl Command {
             Command::ShowVlans(bridges) => vlan::show(backend, &bridges, style, out, err),
             Command::SetPortFlag { bridge, port, setting, on } => port::flag(backend, &bridge, &port, setting, on),
             Command::ShowMdb(bridge) => mdb::show(backend, &bridge, style, out),
+            Command::Monitor(bridges) => monitor::watch(backend, &bridges, style, out),
             Command::Show(bridges) => show::show(backend, &bridges, style, out, err),
             Command::ShowMacs(bridge) => fdb::showmacs(backend, &bridge, None, style, out),
             Command::ShowStp(bridge) => stp::showstp(backend, &bridge, style, out),

@@ -59,6 +59,7 @@ enum Kind {
     DeleteMac,
     FlushMacs,
     SetHwAddress,
+    Monitor,
 }
 
 /// One brctl command.
@@ -138,6 +139,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     ours("delmac", "<bridge> <port> <mac> [vlan <vid>]", "delete a mac address", 3, Kind::DeleteMac),
     ours("flushmacs", "<bridge> [<port>]", "flush learned mac addresses", 1, Kind::FlushMacs),
     ours("sethwaddr", "<bridge> <mac>|<ifname>", "set bridge mac address", 2, Kind::SetHwAddress),
+    ours("monitor", "[ <bridge> ]", "show events as they happen", 0, Kind::Monitor),
     CommandSpec {
         listing: Listing::Hidden,
         ..spec("setgcint", "<bridge> <time>", "set garbage collection interval", 0, Kind::SetGcInterval)
@@ -330,6 +332,7 @@ impl CommandSpec {
                 };
                 Command::SetHwAddress { bridge, source }
             }
+            (Kind::Monitor, bridges) => Command::Monitor(names(bridges)?),
             _ => return Err(self.argument_count()),
         })
     }

@@ -205,6 +205,9 @@ pub enum Error {
         name: Vec<u8>,
         errno: Errno,
     },
+    /// monitor could not subscribe to the kernel's notifications or read
+    /// its tables.
+    Watch(Errno),
     /// Another process held the change lock past the deadline.
     ChangeLock {
         holder: String,
@@ -371,6 +374,7 @@ impl Error {
             Error::ReadMdb { name, errno } => {
                 join(&[b"can't read the multicast groups of bridge ", name, b": ", errno.text().as_bytes()])
             }
+            Error::Watch(errno) => text(format!("monitor failed: {errno}")),
             Error::ChangeLock { holder, seconds } => {
                 text(format!("change lock still held by {holder} after {seconds} seconds; nothing was changed"))
             }
@@ -418,6 +422,9 @@ impl Error {
             }
             Error::ReadMdb { errno: Errno::EOPNOTSUPP, .. } => {
                 return Some("hint: the multicast groups are read over netlink only, not with BRCTL_BACKEND=sysfs");
+            }
+            Error::Watch(Errno::EOPNOTSUPP) => {
+                return Some("hint: monitor works over netlink only, not with BRCTL_BACKEND=sysfs");
             }
             _ => return None,
         };

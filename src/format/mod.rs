@@ -5,6 +5,7 @@ pub mod compat;
 pub mod details;
 pub mod json;
 pub mod mdb;
+pub mod monitor;
 pub mod table;
 pub mod vlan;
 

@@ -45,7 +45,7 @@ pub(super) fn mdb_part(payload: &[u8], bridge: u32) -> Option<Mdb> {
 /// IPv6 groups: L2 (MAC) entries are skipped, and so are source-specific
 /// (S,G) entries of IGMPv3/MLDv2 (MDBA_MDB_EATTR_SOURCE), which the model
 /// has no room for; their group's (*,G) entry is listed.
-fn mdb_entry(info: &[u8]) -> Option<MdbEntry> {
+pub(super) fn mdb_entry(info: &[u8]) -> Option<MdbEntry> {
     let port = u32_at(info, 0)?;
     let state = *info.get(uapi::MDB_ENTRY_STATE)?;
     let vlan = u16::from_ne_bytes(*info.get(uapi::MDB_ENTRY_VID..)?.first_chunk::<2>()?);

@@ -14,6 +14,7 @@ mod decode;
 mod fdb;
 mod frame;
 mod mdb;
+pub mod monitor;
 mod request;
 mod uapi;
 

@@ -155,3 +155,16 @@ pub(super) const IFLA_ADDRESS: u16 = 1;
 pub(super) const IFLA_BR_FDB_FLUSH: u16 = 21;
 pub(super) const IFLA_BRPORT_FLUSH: u16 = 24;
 pub(super) const NTF_MASTER: u8 = 0x04;
+/// The monitor's subscription (linux/rtnetlink.h, linux/neighbour.h): its
+/// groups, the message types it reads, and the state of an aged-out entry.
+pub(super) const RTNLGRP_LINK: u32 = 1;
+pub(super) const RTNLGRP_NEIGH: u32 = 3;
+pub(super) const RTNLGRP_MDB: u32 = 26;
+pub(super) const RTM_NEWLINK: u16 = 16;
+pub(super) const RTM_DELLINK: u16 = 17;
+pub(super) const RTM_NEWNEIGH: u16 = 28;
+pub(super) const RTM_DELNEIGH: u16 = 29;
+pub(super) const RTM_NEWMDB: u16 = 84;
+pub(super) const RTM_DELMDB: u16 = 85;
+pub(super) const RTM_GETMDB: u16 = 86;
+pub(super) const NUD_STALE: u16 = 0x04;
