@@ -38,7 +38,7 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// What the SELinux module lets brctl_t do with its own netlink_route_socket; why each, in
 /// packaging/selinux/brctl_netlink.te.
-const NETLINK_PERMISSIONS: &[&str] = &["bind", "create", "nlmsg_read", "nlmsg_write", "read", "write"];
+const NETLINK_PERMISSIONS: &[&str] = &["bind", "create", "nlmsg_read", "nlmsg_write", "read", "setopt", "write"];
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
