@@ -44,12 +44,13 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The three artifacts, each with the script that makes it.
+/// The artifacts, each with the script that makes it (the Debian package for the one-binary check).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Artifact {
     Module,
     Rpm,
     Arch,
+    Deb,
 }
 
 impl Artifact {
@@ -58,6 +59,7 @@ impl Artifact {
             Artifact::Module => "packaging/selinux/build",
             Artifact::Rpm => "packaging/build-rpm",
             Artifact::Arch => "packaging/build-arch",
+            Artifact::Deb => "packaging/build-deb",
         }
     }
 
@@ -67,6 +69,7 @@ impl Artifact {
             Artifact::Module => target.join("selinux/brctl_netlink.cil"),
             Artifact::Rpm => target.join(format!("generate-rpm/bridge-utils-rs-{VERSION}-1.x86_64.rpm")),
             Artifact::Arch => target.join(format!("arch/bridge-utils-rs-{VERSION}-1-x86_64.pkg.tar.zst")),
+            Artifact::Deb => target.join(format!("debian/bridge-utils-rs_{VERSION}-1_amd64.deb")),
         }
     }
 
@@ -76,6 +79,7 @@ impl Artifact {
             Artifact::Module => &["make", "checkmodule", "semodule_package"],
             Artifact::Rpm => &["make", "checkmodule", "semodule_package", "rpm", "cargo-generate-rpm"],
             Artifact::Arch => &["makepkg", "pacman", "bsdtar", "fakeroot", "git", "zstd"],
+            Artifact::Deb => &["cargo-deb"],
         };
         let missing = tools.iter().find(|tool| !on_path(tool))?;
         Some(format!("{missing} is not installed"))
@@ -135,12 +139,13 @@ fn build(artifact: Artifact) -> Result<PathBuf, String> {
 
 /// The artifact, or None after `skip::skip`. Found or built once per test process.
 fn artifact_or_skip(test: &str, artifact: Artifact) -> Option<PathBuf> {
-    static BUILT: [OnceLock<Result<PathBuf, String>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    static BUILT: [OnceLock<Result<PathBuf, String>>; 4] = [const { OnceLock::new() }; 4];
     let slot = &BUILT[artifact as usize];
     let readers: &[&str] = match artifact {
         Artifact::Module => &[],
         Artifact::Rpm => &["rpm", "bsdtar", "gzip", "unshare"],
         Artifact::Arch => &["bsdtar", "gzip", "sha256sum"],
+        Artifact::Deb => &["dpkg-deb"],
     };
     if let Some(missing) = readers.iter().find(|tool| !on_path(tool)) {
         skip::skip(test, format!("{missing} is not installed to read the package with"));
@@ -486,11 +491,7 @@ fn all_formats_ship_the_same_brctl() {
     let test = "all_formats_ship_the_same_brctl";
     let Some(rpm) = artifact_or_skip(test, Artifact::Rpm) else { return };
     let Some(pkg) = artifact_or_skip(test, Artifact::Arch) else { return };
-    let deb = root().join(format!("target/debian/bridge-utils-rs_{VERSION}-1_amd64.deb"));
-    if !deb.is_file() {
-        skip::skip(test, format!("there is no {} (bash packaging/build-deb builds it)", deb.display()));
-        return;
-    }
+    let Some(deb) = artifact_or_skip(test, Artifact::Deb) else { return };
     let scratch = Scratch::new("deb");
     run(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(scratch.path()));
     let binaries = [
