@@ -4,6 +4,7 @@
 mod errno;
 pub mod netlink;
 pub mod netns;
+mod ports;
 pub mod sysfs;
 
 pub use errno::Errno;
@@ -160,6 +161,11 @@ pub fn open() -> Result<Kernel, UnknownBackend> {
         // (as a seccomp or LSM denial would), so tests can show the fallbacks.
         netlink_reads: !(cfg!(feature = "test-hooks") && hook("BRCTL_TEST_NETLINK_READS", "off")),
         socket_refused: cfg!(feature = "test-hooks") && hook("BRCTL_TEST_NETLINK_SOCKET", "refuse"),
+        // Test hook: one more name in every brif/ listing, as a port deleted
+        // or moved since sysfs was read would be (src/backend/ports.rs).
+        stale_port: std::env::var_os("BRCTL_TEST_STALE_PORT")
+            .filter(|_| cfg!(feature = "test-hooks"))
+            .and_then(|name| IfName::from_bytes(name.as_encoded_bytes()).ok()),
     })
 }
 
@@ -172,6 +178,7 @@ pub struct Kernel {
     reads: BackendChoice,
     netlink_reads: bool,
     socket_refused: bool,
+    stale_port: Option<IfName>,
 }
 
 impl Kernel {
@@ -267,13 +274,22 @@ impl Backend for Kernel {
 
     fn ports(&mut self, bridge: &Link) -> Result<Vec<Link>, Errno> {
         let name = sysfs_name(bridge);
-        let ports = self.read(|nl| nl.ports(bridge), |sysfs| sysfs.ports(&name?))?;
+        let ports = match self.listed_ports(bridge) {
+            Some(ports) => Ok(ports),
+            None => self.read(|nl| nl.ports(bridge), |sysfs| sysfs.ports(&name?)),
+        }?;
         Ok(ports.into_iter().map(|link| self.complete(link)).collect())
     }
 
     fn fdb(&mut self, bridge: &Link) -> Result<Vec<FdbEntry>, Errno> {
         let name = sysfs_name(bridge);
-        self.read(|nl| nl.fdb(bridge), |sysfs| sysfs.fdb(&name?))
+        // The port numbers from the listed ports where they can be had.
+        let ports = self.listed_ports(bridge);
+        let from_netlink = |nl: &mut NetlinkBackend| match ports {
+            Some(ports) => nl.fdb_of(bridge, &ports),
+            None => nl.fdb(bridge),
+        };
+        self.read(from_netlink, |sysfs| sysfs.fdb(&name?))
     }
 
     fn add_bridge(&mut self, name: &IfName) -> Result<(), Errno> {
@@ -334,7 +350,8 @@ mod tests {
     use super::*;
 
     fn kernel(reads: BackendChoice, socket_refused: bool) -> Kernel {
-        Kernel { netlink: None, sysfs: Some(SysfsReader::new()), reads, netlink_reads: true, socket_refused }
+        let sysfs = Some(SysfsReader::new());
+        Kernel { netlink: None, sysfs, reads, netlink_reads: true, socket_refused, stale_port: None }
     }
 
     #[test]

@@ -189,6 +189,25 @@ impl NetlinkBackend {
         }
         Err(Errno(libc::EINTR))
     }
+
+    /// The forwarding database of `bridge_link`, whose ports (for their
+    /// port numbers) the caller has read.
+    pub fn fdb_of(&mut self, bridge_link: &Link, ports: &[Link]) -> Result<Vec<FdbEntry>, Errno> {
+        let bridge = bridge_link.index;
+        let port_numbers: HashMap<u32, u16> = ports
+            .iter()
+            .filter_map(|link| Some((link.index, link.port.as_ref()?.port_no)))
+            .collect();
+        // An AF_BRIDGE neighbour dump asked with an ifinfomsg carrying
+        // IFLA_MASTER is filtered by bridge in the kernel (the format
+        // iproute2 uses on sockets without strict checking). Other bridges'
+        // own entries and the ports' NTF_SELF lists still come along.
+        let body = ifinfomsg(uapi::AF_BRIDGE, 0, vec![attr(Ifla::from(uapi::IFLA_MASTER), &bridge.to_ne_bytes())?])?;
+        // Decoded and filtered as the replies arrive: only the (small)
+        // entries are kept, however many neighbours the dump carries.
+        let decode = |payload: &[u8]| fdb_entry(&decode_neighbour(payload)?, bridge, &port_numbers);
+        self.dump(Rtm::Getneigh, &body, Rtm::Newneigh, &decode)
+    }
 }
 
 impl Backend for NetlinkBackend {
@@ -284,21 +303,8 @@ impl Backend for NetlinkBackend {
     }
 
     fn fdb(&mut self, bridge_link: &Link) -> Result<Vec<FdbEntry>, Errno> {
-        let bridge = bridge_link.index;
-        let port_numbers: HashMap<u32, u16> = self
-            .ports(bridge_link)?
-            .iter()
-            .filter_map(|link| Some((link.index, link.port.as_ref()?.port_no)))
-            .collect();
-        // An AF_BRIDGE neighbour dump asked with an ifinfomsg carrying
-        // IFLA_MASTER is filtered by bridge in the kernel (the format
-        // iproute2 uses on sockets without strict checking). Other bridges'
-        // own entries and the ports' NTF_SELF lists still come along.
-        let body = ifinfomsg(uapi::AF_BRIDGE, 0, vec![attr(Ifla::from(uapi::IFLA_MASTER), &bridge.to_ne_bytes())?])?;
-        // Decoded and filtered as the replies arrive: only the (small)
-        // entries are kept, however many neighbours the dump carries.
-        let decode = |payload: &[u8]| fdb_entry(&decode_neighbour(payload)?, bridge, &port_numbers);
-        self.dump(Rtm::Getneigh, &body, Rtm::Newneigh, &decode)
+        let ports = self.ports(bridge_link)?;
+        self.fdb_of(bridge_link, &ports)
     }
 
     fn vlans(&mut self, bridge_link: &Link) -> Result<Vec<LinkVlans>, Errno> {

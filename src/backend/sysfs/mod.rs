@@ -104,6 +104,25 @@ impl SysfsReader {
         self.read_ports(OsStr::from_bytes(bridge.as_bytes()))
     }
 
+    /// The names in the `brif/` directory of the bridge called `bridge`,
+    /// read without touching the ports themselves: a `readdir` that costs
+    /// the bridge's ports, not the host's interfaces. ESTALE when the
+    /// device of that name no longer has ifindex `index` (renamed, or
+    /// deleted and the name taken again, since the caller looked it up).
+    pub fn port_names(&self, bridge: &IfName, index: u32) -> Result<Vec<IfName>, Errno> {
+        let dir = self.root.join(OsStr::from_bytes(bridge.as_bytes()));
+        let mut names = Vec::new();
+        for entry in fs::read_dir(dir.join("brif"))? {
+            let name = entry?.file_name();
+            names.push(IfName::from_bytes(name.as_bytes()).map_err(|_| Errno(libc::EINVAL))?);
+        }
+        // Read after the listing: a bridge renamed in between shows here.
+        match read_int(&dir.join("ifindex")) {
+            Some(found) if found == i64::from(index) => Ok(names),
+            _ => Err(Errno(libc::ESTALE)),
+        }
+    }
+
     /// The forwarding database of the bridge called `bridge`, in the
     /// kernel's order. ENODEV when there is no such device, EOPNOTSUPP
     /// when it is not a bridge: the errnos the original reports.
