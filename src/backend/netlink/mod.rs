@@ -194,10 +194,8 @@ impl NetlinkBackend {
     /// port numbers) the caller has read.
     pub fn fdb_of(&mut self, bridge_link: &Link, ports: &[Link]) -> Result<Vec<FdbEntry>, Errno> {
         let bridge = bridge_link.index;
-        let port_numbers: HashMap<u32, u16> = ports
-            .iter()
-            .filter_map(|link| Some((link.index, link.port.as_ref()?.port_no)))
-            .collect();
+        let port_numbers: HashMap<u32, u16> =
+            ports.iter().filter_map(|link| Some((link.index, link.port.as_ref()?.port_no))).collect();
         // An AF_BRIDGE neighbour dump asked with an ifinfomsg carrying
         // IFLA_MASTER is filtered by bridge in the kernel (the format
         // iproute2 uses on sockets without strict checking). Other bridges'
