@@ -7,6 +7,11 @@ use super::{Backend, Errno, Kernel};
 use crate::model::Link;
 use crate::values::IfName;
 
+/// Up to this many ports are looked up one by one. Each lookup costs about
+/// what the dump's walk costs for a hundred interfaces of the host, so a
+/// bridge with more ports is read with the dump (docs/performance.md).
+const LOOKUPS_MAX: usize = 64;
+
 impl Kernel {
     /// Under auto, the ports of `bridge` as sysfs lists them and netlink
     /// confirms them; None when sysfs cannot say or disagrees with netlink,
@@ -17,7 +22,13 @@ impl Kernel {
         }
         let name = IfName::from_bytes(&bridge.name).ok()?;
         let mut names = self.sysfs.as_ref()?.port_names(&name, bridge.index).ok()?;
-        names.extend(self.stale_port.clone());
+        // The test hook's name, where the listing does not hold it already.
+        if let Some(stale) = self.stale_port.as_ref().filter(|stale| !names.contains(stale)) {
+            names.push(stale.clone());
+        }
+        if names.len() > LOOKUPS_MAX {
+            return None;
+        }
         let netlink = self.netlink().ok()?;
         confirmed_ports(bridge.index, &names, |port| netlink.link(port))
     }

@@ -389,6 +389,24 @@ fn ports_reads_the_brif_entries() {
 }
 
 #[test]
+fn port_names_are_the_brif_entries_of_the_bridge_with_that_ifindex() {
+    let tree = FakeTree::new();
+    tree.bridge("br0", 5);
+    tree.port("v0", 7, "br0", 1);
+    tree.port("v1", 8, "br0", 2);
+    tree.symlink(b"br0/brif/gone", "../../gone/brport");
+    let reader = tree.reader();
+    let mut names = reader.port_names(&name(b"br0"), 5).unwrap();
+    names.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    // Names only: the one whose device is gone is for netlink to refuse.
+    assert_eq!(names, [name(b"gone"), name(b"v0"), name(b"v1")]);
+    // The name now belongs to another device (renamed, or deleted and taken again).
+    assert_eq!(reader.port_names(&name(b"br0"), 6), Err(Errno(libc::ESTALE)));
+    assert!(reader.port_names(&name(b"nobr"), 5).is_err());
+    assert!(reader.port_names(&name(b"v0"), 7).is_err());
+}
+
+#[test]
 fn ports_of_a_bridge_without_ports_is_empty() {
     let tree = FakeTree::new();
     tree.bridge("br0", 5);
