@@ -1,8 +1,10 @@
-//! One bridge's ports under the default backend: the names come from sysfs `brif/` and each is
-//! looked up over netlink; when sysfs lists a port that netlink does not confirm (gone, a port
-//! of another bridge, not a port at all), ours asks netlink's dump instead and prints what the
-//! original prints. The test hook BRCTL_TEST_STALE_PORT (feature test-hooks) adds one name to
-//! every `brif/` listing, as a port deleted or moved since the listing would be.
+//! One bridge's ports under the default backend. `show <bridge>` reads sysfs as the original
+//! does (the bridge's id and STP state, the names in `brif/`, each port's `brport/bridge`);
+//! showstp and showmacs take the names from `brif/` and look each up over netlink. When a listed
+//! port is not confirmed (gone, a port of another bridge, not a port at all), ours asks netlink
+//! instead, down to the dump filtered by master, and prints what the original prints. The test
+//! hook BRCTL_TEST_STALE_PORT (feature test-hooks) adds one name to every `brif/` listing, as a
+//! port deleted or moved since the listing would be.
 
 // The package's clippy lints hold the program proper (Cargo.toml [lints]); tests unwrap,
 // panic, index and run other programs.

@@ -115,6 +115,31 @@ pub trait Backend {
     /// The multicast database of `bridge` (RTM_GETMDB). EOPNOTSUPP where it
     /// cannot be read (sysfs has none).
     fn mdb(&mut self, bridge: &Link) -> Result<Mdb, Errno>;
+    /// The link called `name` and, when it is a bridge, its ports; None
+    /// when there is no such device. A backend may read both at once.
+    fn link_with_ports(&mut self, name: &IfName) -> Result<Option<LinkWithPorts>, Errno> {
+        link_then_ports(self, name)
+    }
+    /// As `link_with_ports`, for `show`: of a bridge only its name, bridge
+    /// id and STP state are needed, and of its ports their names; a backend
+    /// may read no more than that.
+    fn bridge_for_show(&mut self, name: &IfName) -> Result<Option<LinkWithPorts>, Errno> {
+        self.link_with_ports(name)
+    }
+}
+
+/// A link and, for a bridge, its ports or why they could not be read.
+#[derive(Debug)]
+pub struct LinkWithPorts {
+    pub link: Link,
+    pub ports: Option<Result<Vec<Link>, Errno>>,
+}
+
+/// `link`, then `ports` if it is a bridge.
+fn link_then_ports<B: Backend + ?Sized>(backend: &mut B, name: &IfName) -> Result<Option<LinkWithPorts>, Errno> {
+    let Some(link) = backend.link(name)? else { return Ok(None) };
+    let ports = link.is_bridge().then(|| backend.ports(&link));
+    Ok(Some(LinkWithPorts { link, ports }))
 }
 
 /// A `BRCTL_BACKEND` value that names no backend.
@@ -235,6 +260,13 @@ impl Kernel {
         }
     }
 
+    /// The ports of `bridge` from netlink's dump (or sysfs, as chosen).
+    fn dumped_ports(&mut self, bridge: &Link) -> Result<Vec<Link>, Errno> {
+        let name = sysfs_name(bridge);
+        let ports = self.read(|nl| nl.ports(bridge), |sysfs| sysfs.ports(&name?))?;
+        Ok(ports.into_iter().map(|link| self.complete(link)).collect())
+    }
+
     /// Fills in bridge and port details netlink did not carry, from sysfs.
     fn complete(&self, mut link: Link) -> Link {
         if let (true, BackendChoice::Auto, Some(sysfs)) = (link.details_missing, self.reads, &self.sysfs) {
@@ -273,12 +305,24 @@ impl Backend for Kernel {
     }
 
     fn ports(&mut self, bridge: &Link) -> Result<Vec<Link>, Errno> {
-        let name = sysfs_name(bridge);
-        let ports = match self.listed_ports(bridge) {
-            Some(ports) => Ok(ports),
-            None => self.read(|nl| nl.ports(bridge), |sysfs| sysfs.ports(&name?)),
-        }?;
-        Ok(ports.into_iter().map(|link| self.complete(link)).collect())
+        match self.listed_ports(bridge) {
+            Some(ports) => Ok(ports.into_iter().map(|link| self.complete(link)).collect()),
+            None => self.dumped_ports(bridge),
+        }
+    }
+
+    fn link_with_ports(&mut self, name: &IfName) -> Result<Option<LinkWithPorts>, Errno> {
+        match self.looked_up_together(name) {
+            Some(answer) => answer,
+            None => link_then_ports(self, name),
+        }
+    }
+
+    fn bridge_for_show(&mut self, name: &IfName) -> Result<Option<LinkWithPorts>, Errno> {
+        match self.summary_from_sysfs(name) {
+            Some(found) => Ok(Some(found)),
+            None => self.link_with_ports(name),
+        }
     }
 
     fn fdb(&mut self, bridge: &Link) -> Result<Vec<FdbEntry>, Errno> {

@@ -389,6 +389,29 @@ fn ports_reads_the_brif_entries() {
 }
 
 #[test]
+fn a_bridge_summary_is_its_id_stp_state_and_brif_names_and_ports_name_their_bridge() {
+    let tree = FakeTree::new();
+    tree.bridge("br0", 5);
+    tree.bridge("br1", 6);
+    tree.port("v0", 7, "br0", 1);
+    tree.port("w0", 9, "br1", 1);
+    tree.device(b"u0", 10, "0x1003");
+    let reader = tree.reader();
+    let (link, names) = reader.bridge_summary(&name(b"br0")).unwrap().unwrap();
+    assert_eq!((link.index, &link.name[..]), (5, &b"br0"[..]));
+    let info = link.bridge.unwrap();
+    assert_eq!((info.bridge_id, info.stp_state), (id(0x8000, [2, 0, 0, 0, 0, 1]), 1));
+    assert_eq!(names, [name(b"v0")]);
+    // Not a bridge, or no such device: no summary.
+    assert!(reader.bridge_summary(&name(b"u0")).unwrap().is_none());
+    assert!(reader.bridge_summary(&name(b"nobr")).unwrap().is_none());
+    assert!(reader.is_port_of(&name(b"v0"), &name(b"br0")));
+    assert!(!reader.is_port_of(&name(b"w0"), &name(b"br0")));
+    assert!(!reader.is_port_of(&name(b"u0"), &name(b"br0")));
+    assert!(!reader.is_port_of(&name(b"gone"), &name(b"br0")));
+}
+
+#[test]
 fn port_names_are_the_brif_entries_of_the_bridge_with_that_ifindex() {
     let tree = FakeTree::new();
     tree.bridge("br0", 5);
