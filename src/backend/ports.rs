@@ -1,9 +1,10 @@
 //! One bridge's ports at the cost of its ports, not of the host's
-//! interfaces: the names from sysfs `brif/`, each looked up over netlink by
-//! name (all in one send). A netlink dump filtered by master would walk every interface of
-//! the namespace under rtnl_lock (docs/performance.md, "show <bridge>").
+//! interfaces: the names from sysfs `brif/`, for `show` checked in sysfs
+//! alone, otherwise each looked up over netlink by name (all in one send).
+//! A netlink dump filtered by master would walk every interface of the
+//! namespace under rtnl_lock (docs/performance.md, "show <bridge>").
 
-use super::{BackendChoice, Errno, Kernel, LinkWithPorts};
+use super::{Backend, BackendChoice, Errno, Kernel, LinkWithPorts};
 use crate::model::Link;
 use crate::values::IfName;
 
@@ -18,7 +19,7 @@ impl Kernel {
     /// and the caller asks netlink's dump instead.
     pub(super) fn listed_ports(&mut self, bridge: &Link) -> Option<Vec<Link>> {
         let name = IfName::from_bytes(&bridge.name).ok()?;
-        let names = self.listing(&name)?;
+        let names = self.listing(&name).filter(|names| names.len() <= LOOKUPS_MAX)?;
         // Read after the listing: a bridge renamed in between shows here.
         if !self.sysfs.as_ref()?.has_index(&name, bridge.index) {
             return None;
@@ -30,10 +31,19 @@ impl Kernel {
     /// Under auto, the link called `name` and, if it is a bridge, its
     /// ports, all looked up with one send after listing `brif/`: a run then
     /// waits for rtnl_lock once, however many ports. None when this cannot
-    /// be done (not a bridge in sysfs, too many ports, netlink failing);
+    /// be done (not a bridge in sysfs, netlink failing);
     /// the caller then asks `link` and `ports`.
     pub(super) fn looked_up_together(&mut self, name: &IfName) -> Option<Result<Option<LinkWithPorts>, Errno>> {
         let names = self.listing(name)?;
+        if names.len() > LOOKUPS_MAX {
+            // The dump costs less than a lookup for each of so many ports.
+            let link = match self.link(name) {
+                Ok(Some(link)) => link,
+                other => return Some(other.map(|_| None)),
+            };
+            let ports = link.is_bridge().then(|| self.dumped_ports(&link));
+            return Some(Ok(Some(LinkWithPorts { link, ports })));
+        }
         let mut asked = vec![name];
         asked.extend(&names);
         let mut looked_up = self.netlink().ok()?.links(&asked).ok()?.into_iter();
@@ -64,9 +74,7 @@ impl Kernel {
         }
         let sysfs = self.sysfs.as_ref()?;
         let (link, mut names) = sysfs.bridge_summary(name).ok()??;
-        if let Some(stale) = self.stale_port.as_ref().filter(|stale| !names.contains(stale)) {
-            names.push(stale.clone());
-        }
+        self.add_stale_port(&mut names);
         if !names.iter().all(|port| sysfs.is_port_of(port, name)) {
             return None;
         }
@@ -75,18 +83,22 @@ impl Kernel {
         Some(LinkWithPorts { ports: Some(Ok(ports.collect())), link })
     }
 
-    /// The names in the `brif/` directory of `bridge`, under auto and when
-    /// there are few enough to look up one by one.
+    /// The names in the `brif/` directory of `bridge`, under auto.
     fn listing(&self, bridge: &IfName) -> Option<Vec<IfName>> {
         if self.reads != BackendChoice::Auto || !self.netlink_reads {
             return None;
         }
         let mut names = self.sysfs.as_ref()?.brif_names(bridge).ok()?;
-        // The test hook's name, where the listing does not hold it already.
+        self.add_stale_port(&mut names);
+        Some(names)
+    }
+
+    /// The test hook's name (BRCTL_TEST_STALE_PORT), where the listing does
+    /// not hold it already: a listing never names a port twice.
+    fn add_stale_port(&self, names: &mut Vec<IfName>) {
         if let Some(stale) = self.stale_port.as_ref().filter(|stale| !names.contains(stale)) {
             names.push(stale.clone());
         }
-        (names.len() <= LOOKUPS_MAX).then_some(names)
     }
 }
 
