@@ -2,7 +2,7 @@
 # Benchmark: our brctl against the original (/usr/sbin/brctl, bridge-utils) and
 # against iproute2 (ip / bridge), side by side in one run (issues #7 and #5).
 #
-#   bash benches/compare.sh            # full sizes, about 5 to 7 minutes
+#   bash benches/compare.sh            # full sizes, about 7 to 9 minutes
 #   bash benches/compare.sh --quick    # small sizes, about 1 to 2 minutes (or BENCH_QUICK=1)
 #
 # Builds the release binary (statically linked on x86_64), then for each scenario builds a throwaway
@@ -14,7 +14,7 @@
 # A report, not a test: it exits 0 whether the goals are met or not, and
 # non-zero only when it could not measure.
 #
-# Scenarios, each at two sizes (full; quick in brackets):
+# Scenarios, each at two sizes (hosts at three; full, quick in brackets):
 #   show      N bridges with a veth port each           1000, 2000  [100, 200]
 #   loop      300 `brctl show brN` runs from sh on the   3000, 6000 interfaces
 #             show host (ip: `ip link show master brN`)  [100 runs, 300, 600]
