@@ -2,7 +2,7 @@
 # Benchmark: our brctl against the original (/usr/sbin/brctl, bridge-utils) and
 # against iproute2 (ip / bridge), side by side in one run (issues #7 and #5).
 #
-#   bash benches/compare.sh            # full sizes, about 5 to 7 minutes
+#   bash benches/compare.sh            # full sizes, about 7 to 9 minutes
 #   bash benches/compare.sh --quick    # small sizes, about 1 to 2 minutes (or BENCH_QUICK=1)
 #
 # Builds the release binary (statically linked on x86_64), then for each scenario builds a throwaway
@@ -14,7 +14,7 @@
 # A report, not a test: it exits 0 whether the goals are met or not, and
 # non-zero only when it could not measure.
 #
-# Scenarios, each at two sizes (full; quick in brackets):
+# Scenarios, each at two sizes (hosts at three; full, quick in brackets):
 #   show      N bridges with a veth port each           1000, 2000  [100, 200]
 #   loop      300 `brctl show brN` runs from sh on the   3000, 6000 interfaces
 #             show host (ip: `ip link show master brN`)  [100 runs, 300, 600]
@@ -23,10 +23,14 @@
 #   batch     `brctl -b FILE` with N addbr lines against N separate runs of the
 #             original's addbr (ip: `ip -batch`), fresh namespace per run
 #                                                        500, 1000   [100, 200]
+#   hosts     300 `brctl show b0001` runs from sh on a host of I interfaces
+#             (ip: `ip link show master b0001`)         1000, 4000, 16000 [100 runs, 1000, 4000]
+#             then the same at the largest size while another process adds
+#             and deletes a bridge in a loop (churn)
 #
 # Environment: BENCH_QUICK=1, BENCH_REPS (default 7, quick 5), BENCH_BATCH_REPS
 # (default 3), BENCH_OURS=/path/to/brctl (skip the build and time that binary),
-# BENCH_SCENARIOS="show showstp showmacs batch" (a subset), BRCTL_BACKEND is
+# BENCH_SCENARIOS="show showstp showmacs batch hosts" (a subset), BRCTL_BACKEND is
 # passed through to ours, BENCH_DEBUG=1 shows every wait. Needs unshare
 # (util-linux), python3, a C compiler, bridge-utils and iproute2; as root it
 # installs what is missing with apt-get.
@@ -106,7 +110,7 @@ export BENCH_QUICK=$quick BENCH_WORK=$work BENCH_RESULTS=$work/results.jsonl \
   BENCH_OURS=$work/brctl-ours BENCH_ORIG=/usr/sbin/brctl BENCH_RUNSTAT=$work/runstat
 : >"$BENCH_RESULTS"
 
-scenarios=${BENCH_SCENARIOS:-show showstp showmacs batch}
+scenarios=${BENCH_SCENARIOS:-show showstp showmacs batch hosts}
 echo "bridge-utils-rs benchmark, $([ "$quick" = 1 ] && echo quick || echo full) mode, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "  ours:     $("$BENCH_OURS" -V 2>&1 | head -1) ($ours_from${BRCTL_BACKEND:+, BRCTL_BACKEND=$BRCTL_BACKEND})"
 echo "  original: $(/usr/sbin/brctl -V 2>&1 | head -1) (/usr/sbin/brctl)"
@@ -118,7 +122,7 @@ echo
 start=$(date +%s)
 status=0
 for s in $scenarios; do
-  case $s in show|showstp|showmacs|batch) ;; *) echo "unknown scenario $s" >&2; exit 2 ;; esac
+  case $s in show|showstp|showmacs|batch|hosts) ;; *) echo "unknown scenario $s" >&2; exit 2 ;; esac
   # A fresh user, network and mount namespace per scenario; sysfs mounted
   # again so that it shows this namespace's interfaces.
   # shellcheck disable=SC2016  # $0 and $1 are for the inner sh

@@ -4,6 +4,7 @@
 mod errno;
 pub mod netlink;
 pub mod netns;
+mod ports;
 pub mod sysfs;
 pub mod watch;
 
@@ -138,6 +139,31 @@ pub trait Backend {
     fn watch(&mut self) -> Result<Box<dyn Watch>, Errno> {
         Err(Errno::EOPNOTSUPP)
     }
+    /// The link called `name` and, when it is a bridge, its ports; None
+    /// when there is no such device. A backend may read both at once.
+    fn link_with_ports(&mut self, name: &IfName) -> Result<Option<LinkWithPorts>, Errno> {
+        link_then_ports(self, name)
+    }
+    /// As `link_with_ports`, for `show`: of a bridge only its name, bridge
+    /// id and STP state are needed, and of its ports their names; a backend
+    /// may read no more than that.
+    fn bridge_for_show(&mut self, name: &IfName) -> Result<Option<LinkWithPorts>, Errno> {
+        self.link_with_ports(name)
+    }
+}
+
+/// A link and, for a bridge, its ports or why they could not be read.
+#[derive(Debug)]
+pub struct LinkWithPorts {
+    pub link: Link,
+    pub ports: Option<Result<Vec<Link>, Errno>>,
+}
+
+/// `link`, then `ports` if it is a bridge.
+fn link_then_ports<B: Backend + ?Sized>(backend: &mut B, name: &IfName) -> Result<Option<LinkWithPorts>, Errno> {
+    let Some(link) = backend.link(name)? else { return Ok(None) };
+    let ports = link.is_bridge().then(|| backend.ports(&link));
+    Ok(Some(LinkWithPorts { link, ports }))
 }
 
 /// A `BRCTL_BACKEND` value that names no backend.
@@ -184,6 +210,11 @@ pub fn open() -> Result<Kernel, UnknownBackend> {
         // (as a seccomp or LSM denial would), so tests can show the fallbacks.
         netlink_reads: !(cfg!(feature = "test-hooks") && hook("BRCTL_TEST_NETLINK_READS", "off")),
         socket_refused: cfg!(feature = "test-hooks") && hook("BRCTL_TEST_NETLINK_SOCKET", "refuse"),
+        // Test hook: one more name in every brif/ listing, as a port deleted
+        // or moved since sysfs was read would be (src/backend/ports.rs).
+        stale_port: std::env::var_os("BRCTL_TEST_STALE_PORT")
+            .filter(|_| cfg!(feature = "test-hooks"))
+            .and_then(|name| IfName::from_bytes(name.as_encoded_bytes()).ok()),
     })
 }
 
@@ -196,6 +227,7 @@ pub struct Kernel {
     reads: BackendChoice,
     netlink_reads: bool,
     socket_refused: bool,
+    stale_port: Option<IfName>,
 }
 
 impl Kernel {
@@ -252,6 +284,13 @@ impl Kernel {
         }
     }
 
+    /// The ports of `bridge` from netlink's dump (or sysfs, as chosen).
+    fn dumped_ports(&mut self, bridge: &Link) -> Result<Vec<Link>, Errno> {
+        let name = sysfs_name(bridge);
+        let ports = self.read(|nl| nl.ports(bridge), |sysfs| sysfs.ports(&name?))?;
+        Ok(ports.into_iter().map(|link| self.complete(link)).collect())
+    }
+
     /// Fills in bridge and port details netlink did not carry, from sysfs.
     fn complete(&self, mut link: Link) -> Link {
         if let (true, BackendChoice::Auto, Some(sysfs)) = (link.details_missing, self.reads, &self.sysfs) {
@@ -290,14 +329,35 @@ impl Backend for Kernel {
     }
 
     fn ports(&mut self, bridge: &Link) -> Result<Vec<Link>, Errno> {
-        let name = sysfs_name(bridge);
-        let ports = self.read(|nl| nl.ports(bridge), |sysfs| sysfs.ports(&name?))?;
-        Ok(ports.into_iter().map(|link| self.complete(link)).collect())
+        match self.listed_ports(bridge) {
+            Some(ports) => Ok(ports.into_iter().map(|link| self.complete(link)).collect()),
+            None => self.dumped_ports(bridge),
+        }
+    }
+
+    fn link_with_ports(&mut self, name: &IfName) -> Result<Option<LinkWithPorts>, Errno> {
+        match self.looked_up_together(name) {
+            Some(answer) => answer,
+            None => link_then_ports(self, name),
+        }
+    }
+
+    fn bridge_for_show(&mut self, name: &IfName) -> Result<Option<LinkWithPorts>, Errno> {
+        match self.summary_from_sysfs(name) {
+            Some(found) => Ok(Some(found)),
+            None => self.link_with_ports(name),
+        }
     }
 
     fn fdb(&mut self, bridge: &Link) -> Result<Vec<FdbEntry>, Errno> {
         let name = sysfs_name(bridge);
-        self.read(|nl| nl.fdb(bridge), |sysfs| sysfs.fdb(&name?))
+        // The port numbers from the listed ports where they can be had.
+        let ports = self.listed_ports(bridge);
+        let from_netlink = |nl: &mut NetlinkBackend| match ports {
+            Some(ports) => nl.fdb_of(bridge, &ports),
+            None => nl.fdb(bridge),
+        };
+        self.read(from_netlink, |sysfs| sysfs.fdb(&name?))
     }
 
     fn add_bridge(&mut self, name: &IfName) -> Result<(), Errno> {
@@ -397,7 +457,8 @@ mod tests {
     use super::*;
 
     fn kernel(reads: BackendChoice, socket_refused: bool) -> Kernel {
-        Kernel { netlink: None, sysfs: Some(SysfsReader::new()), reads, netlink_reads: true, socket_refused }
+        let sysfs = Some(SysfsReader::new());
+        Kernel { netlink: None, sysfs, reads, netlink_reads: true, socket_refused, stale_port: None }
     }
 
     #[test]

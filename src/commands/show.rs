@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use crate::backend::Backend;
-use crate::backend::Errno;
+use crate::backend::{Errno, LinkWithPorts};
 use crate::error::Error;
 use crate::format::{compat, json};
 use crate::model::{BridgeView, Link};
@@ -24,7 +24,7 @@ pub fn show(
     let mut shown = Vec::new();
     let mut header_written = false;
     let result = each_name(names, err, |name| {
-        let view = view_of(backend, name)?;
+        let view = view_for_show(backend, name)?;
         if style.json {
             shown.push(view);
             return Ok(());
@@ -128,8 +128,21 @@ fn sorted_ports(mut ports: Vec<Link>) -> Vec<Link> {
 
 /// One named bridge with its ports, or the original's message for it.
 pub fn view_of(backend: &mut dyn Backend, name: &IfName) -> Result<BridgeView, Error> {
-    let mut link = bridge_link(backend, name)?;
-    let ports = backend.ports(&link).map_err(|errno| unreadable(name, errno))?;
+    view(backend.link_with_ports(name), name)
+}
+
+/// As `view_of`, with only what `show` prints sure to be read.
+fn view_for_show(backend: &mut dyn Backend, name: &IfName) -> Result<BridgeView, Error> {
+    view(backend.bridge_for_show(name), name)
+}
+
+fn view(found: Result<Option<LinkWithPorts>, Errno>, name: &IfName) -> Result<BridgeView, Error> {
+    let found =
+        found.map_err(|errno| unreadable(name, errno))?.ok_or_else(|| Error::NoSuchBridge { name: name.clone() })?;
+    let (mut link, Some(ports)) = (found.link, found.ports) else {
+        return Err(Error::NotABridge { name: name.clone() });
+    };
+    let ports = ports.map_err(|errno| unreadable(name, errno))?;
     let info = link.bridge.take().unwrap_or_default();
     Ok(BridgeView { link, info, ports: sorted_ports(ports) })
 }

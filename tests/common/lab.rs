@@ -263,8 +263,9 @@ impl Scenario {
             .arg(OsStr::from_bytes(&script))
             .env_clear()
             .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
-            // Keep coverage runs working.
-            .envs(std::env::vars_os().filter(|(key, _)| key == "LLVM_PROFILE_FILE"))
+            // Keep coverage runs working; BRCTL_BACKEND runs a whole suite on one backend
+            // (`BRCTL_BACKEND=netlink cargo test --test differential`).
+            .envs(std::env::vars_os().filter(|(key, _)| key == "LLVM_PROFILE_FILE" || key == "BRCTL_BACKEND"))
             .output()
             .expect("spawn unshare");
         if !output.status.success() {

@@ -47,6 +47,10 @@ use uapi::{NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_DUMP_INTR};
 /// while it was being read) is started again before giving up.
 const DUMP_ATTEMPTS: usize = 8;
 
+/// The most lookups sent in one datagram. A reply is a few KB of the
+/// socket's receive queue (some 208 KB by default); more would be dropped.
+const LOOKUPS_AT_ONCE: usize = 16;
+
 /// The receive buffer. The kernel hands a dump over in pieces of at most
 /// 32 KB; a single reply is one link, a few KB. Twice the largest piece
 /// leaves room, and pages the kernel never writes are never touched.
@@ -191,6 +195,92 @@ impl NetlinkBackend {
         }
         Err(Errno(libc::EINTR))
     }
+
+    /// The links called `names`, looked up with one RTM_GETLINK each, all
+    /// sent in one datagram: the kernel answers them one after the other,
+    /// so a run waits for rtnl_lock once rather than once per link. None
+    /// for a name that is no device. At most `LOOKUPS_AT_ONCE` are in
+    /// flight, so that the replies fit the socket's receive queue.
+    pub fn links(&mut self, names: &[&IfName]) -> Result<Vec<Option<Link>>, Errno> {
+        let mut links = Vec::with_capacity(names.len());
+        for chunk in names.chunks(LOOKUPS_AT_ONCE) {
+            links.extend(self.links_at_once(chunk)?);
+        }
+        Ok(links)
+    }
+
+    fn links_at_once(&mut self, names: &[&IfName]) -> Result<Vec<Option<Link>>, Errno> {
+        let first = self.seq.wrapping_add(1);
+        let mut bytes = Cursor::new(Vec::new());
+        for name in names {
+            self.seq = self.seq.wrapping_add(1);
+            let body = ifinfomsg(
+                uapi::AF_UNSPEC,
+                0,
+                vec![attr(Ifla::from(uapi::IFLA_IFNAME), &c_string(name.as_bytes()))?, ext_mask()?],
+            )?;
+            let request = NlmsghdrBuilder::default()
+                .nl_type(Rtm::Getlink)
+                .nl_flags(NlmF::REQUEST)
+                .nl_seq(self.seq)
+                .nl_payload(NlPayload::Payload(body))
+                .build()
+                .map_err(|_| Errno(libc::EIO))?;
+            request.to_bytes(&mut bytes).map_err(|_| Errno(libc::EIO))?;
+        }
+        self.socket.send(bytes.get_ref(), Msg::empty()).map_err(io_errno)?;
+
+        let mut links: Vec<Option<Option<Link>>> = vec![None; names.len()];
+        let mut left = names.len();
+        let newlink = u16::from(Rtm::Newlink);
+        while left > 0 {
+            let (length, _) = self.socket.recv(&mut self.buffer[..], Msg::TRUNC).map_err(io_errno)?;
+            let Some(mut rest) = self.buffer.get(..length) else {
+                return Err(Errno(libc::EMSGSIZE));
+            };
+            if length == 0 {
+                return Err(Errno(libc::EIO));
+            }
+            while let Some((header, payload, next)) = split_message(rest) {
+                rest = next;
+                let Some(slot) = links.get_mut(header.seq.wrapping_sub(first) as usize) else { continue };
+                let answer = match header.ty {
+                    NLMSG_ERROR => match i32_at(payload, 0) {
+                        Some(code) if kernel_errno(code) == Errno::ENODEV => None,
+                        Some(code) if code < 0 => return Err(kernel_errno(code)),
+                        _ => return Err(Errno(libc::EIO)),
+                    },
+                    NLMSG_OVERRUN => return Err(Errno(libc::ENOBUFS)),
+                    kind if kind == newlink => Some(decode_link(payload).ok_or(Errno(libc::EIO))?),
+                    _ => continue,
+                };
+                if slot.replace(answer).is_none() {
+                    left -= 1;
+                }
+            }
+            if !rest.is_empty() {
+                return Err(Errno(libc::EIO));
+            }
+        }
+        Ok(links.into_iter().flatten().collect())
+    }
+
+    /// The forwarding database of `bridge_link`, whose ports (for their
+    /// port numbers) the caller has read.
+    pub fn fdb_of(&mut self, bridge_link: &Link, ports: &[Link]) -> Result<Vec<FdbEntry>, Errno> {
+        let bridge = bridge_link.index;
+        let port_numbers: HashMap<u32, u16> =
+            ports.iter().filter_map(|link| Some((link.index, link.port.as_ref()?.port_no))).collect();
+        // An AF_BRIDGE neighbour dump asked with an ifinfomsg carrying
+        // IFLA_MASTER is filtered by bridge in the kernel (the format
+        // iproute2 uses on sockets without strict checking). Other bridges'
+        // own entries and the ports' NTF_SELF lists still come along.
+        let body = ifinfomsg(uapi::AF_BRIDGE, 0, vec![attr(Ifla::from(uapi::IFLA_MASTER), &bridge.to_ne_bytes())?])?;
+        // Decoded and filtered as the replies arrive: only the (small)
+        // entries are kept, however many neighbours the dump carries.
+        let decode = |payload: &[u8]| fdb_entry(&decode_neighbour(payload)?, bridge, &port_numbers);
+        self.dump(Rtm::Getneigh, &body, Rtm::Newneigh, &decode)
+    }
 }
 
 impl Backend for NetlinkBackend {
@@ -286,21 +376,8 @@ impl Backend for NetlinkBackend {
     }
 
     fn fdb(&mut self, bridge_link: &Link) -> Result<Vec<FdbEntry>, Errno> {
-        let bridge = bridge_link.index;
-        let port_numbers: HashMap<u32, u16> = self
-            .ports(bridge_link)?
-            .iter()
-            .filter_map(|link| Some((link.index, link.port.as_ref()?.port_no)))
-            .collect();
-        // An AF_BRIDGE neighbour dump asked with an ifinfomsg carrying
-        // IFLA_MASTER is filtered by bridge in the kernel (the format
-        // iproute2 uses on sockets without strict checking). Other bridges'
-        // own entries and the ports' NTF_SELF lists still come along.
-        let body = ifinfomsg(uapi::AF_BRIDGE, 0, vec![attr(Ifla::from(uapi::IFLA_MASTER), &bridge.to_ne_bytes())?])?;
-        // Decoded and filtered as the replies arrive: only the (small)
-        // entries are kept, however many neighbours the dump carries.
-        let decode = |payload: &[u8]| fdb_entry(&decode_neighbour(payload)?, bridge, &port_numbers);
-        self.dump(Rtm::Getneigh, &body, Rtm::Newneigh, &decode)
+        let ports = self.ports(bridge_link)?;
+        self.fdb_of(bridge_link, &ports)
     }
 
     fn vlans(&mut self, bridge_link: &Link) -> Result<Vec<LinkVlans>, Errno> {

@@ -104,6 +104,79 @@ impl SysfsReader {
         self.read_ports(OsStr::from_bytes(bridge.as_bytes()))
     }
 
+    /// The names in the `brif/` directory of the bridge called `bridge`,
+    /// read without touching the ports themselves: a `readdir` that costs
+    /// the bridge's ports, not the host's interfaces. ESTALE when the
+    /// device of that name no longer has ifindex `index` (renamed, or
+    /// deleted and the name taken again, since the caller looked it up).
+    pub fn port_names(&self, bridge: &IfName, index: u32) -> Result<Vec<IfName>, Errno> {
+        let names = self.brif_names(bridge)?;
+        // Read after the listing: a bridge renamed in between shows here.
+        if self.has_index(bridge, index) {
+            Ok(names)
+        } else {
+            Err(Errno(libc::ESTALE))
+        }
+    }
+
+    /// What `show` needs of the bridge called `name`, read as the original
+    /// reads it: its ifindex, bridge id and STP state, and the names in its
+    /// `brif/` directory; None when there is no such bridge here. ESTALE
+    /// when the device changed while it was read (its ifindex before and
+    /// after differ).
+    pub fn bridge_summary(&self, name: &IfName) -> Result<Option<(Link, Vec<IfName>)>, Errno> {
+        let dir = self.root.join(OsStr::from_bytes(name.as_bytes()));
+        let Some(index) = read_int(&dir.join("ifindex")) else { return Ok(None) };
+        let names = match self.brif_names(name) {
+            Ok(names) => names,
+            Err(Errno::ENOENT) => return Ok(None),
+            Err(errno) => return Err(errno),
+        };
+        let bridge_dir = dir.join("bridge");
+        let info = BridgeInfo {
+            bridge_id: read_attr(&bridge_dir.join("bridge_id"))
+                .ok()
+                .and_then(|text| parse_bridge_id(&text))
+                .ok_or(Errno(libc::EIO))?,
+            stp_state: read_int(&bridge_dir.join("stp_state")).ok_or(Errno(libc::EIO))? as u32,
+            ..BridgeInfo::default()
+        };
+        if read_int(&dir.join("ifindex")) != Some(index) {
+            return Err(Errno(libc::ESTALE));
+        }
+        let link = Link {
+            index: index as u32,
+            name: name.as_bytes().to_vec(),
+            bridge: Some(Box::new(info)),
+            ..Link::default()
+        };
+        Ok(Some((link, names)))
+    }
+
+    /// Whether the device called `port` is a port of the bridge called
+    /// `bridge`: its `brport/bridge` link names that bridge.
+    pub fn is_port_of(&self, port: &IfName, bridge: &IfName) -> bool {
+        let link = self.root.join(OsStr::from_bytes(port.as_bytes())).join("brport/bridge");
+        fs::read_link(link).is_ok_and(|target| target.file_name() == Some(OsStr::from_bytes(bridge.as_bytes())))
+    }
+
+    /// The names in the `brif/` directory of the device called `bridge`.
+    pub fn brif_names(&self, bridge: &IfName) -> Result<Vec<IfName>, Errno> {
+        let dir = self.root.join(OsStr::from_bytes(bridge.as_bytes())).join("brif");
+        let mut names = Vec::new();
+        for entry in fs::read_dir(dir)? {
+            let name = entry?.file_name();
+            names.push(IfName::from_bytes(name.as_bytes()).map_err(|_| Errno::EINVAL)?);
+        }
+        Ok(names)
+    }
+
+    /// Whether the device called `name` has ifindex `index`.
+    pub fn has_index(&self, name: &IfName, index: u32) -> bool {
+        let dir = self.root.join(OsStr::from_bytes(name.as_bytes()));
+        read_int(&dir.join("ifindex")) == Some(i64::from(index))
+    }
+
     /// The forwarding database of the bridge called `bridge`, in the
     /// kernel's order. ENODEV when there is no such device, EOPNOTSUPP
     /// when it is not a bridge: the errnos the original reports.

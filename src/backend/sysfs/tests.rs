@@ -389,6 +389,47 @@ fn ports_reads_the_brif_entries() {
 }
 
 #[test]
+fn a_bridge_summary_is_its_id_stp_state_and_brif_names_and_ports_name_their_bridge() {
+    let tree = FakeTree::new();
+    tree.bridge("br0", 5);
+    tree.bridge("br1", 6);
+    tree.port("v0", 7, "br0", 1);
+    tree.port("w0", 9, "br1", 1);
+    tree.device(b"u0", 10, "0x1003");
+    let reader = tree.reader();
+    let (link, names) = reader.bridge_summary(&name(b"br0")).unwrap().unwrap();
+    assert_eq!((link.index, &link.name[..]), (5, &b"br0"[..]));
+    let info = link.bridge.unwrap();
+    assert_eq!((info.bridge_id, info.stp_state), (id(0x8000, [2, 0, 0, 0, 0, 1]), 1));
+    assert_eq!(names, [name(b"v0")]);
+    // Not a bridge, or no such device: no summary.
+    assert!(reader.bridge_summary(&name(b"u0")).unwrap().is_none());
+    assert!(reader.bridge_summary(&name(b"nobr")).unwrap().is_none());
+    assert!(reader.is_port_of(&name(b"v0"), &name(b"br0")));
+    assert!(!reader.is_port_of(&name(b"w0"), &name(b"br0")));
+    assert!(!reader.is_port_of(&name(b"u0"), &name(b"br0")));
+    assert!(!reader.is_port_of(&name(b"gone"), &name(b"br0")));
+}
+
+#[test]
+fn port_names_are_the_brif_entries_of_the_bridge_with_that_ifindex() {
+    let tree = FakeTree::new();
+    tree.bridge("br0", 5);
+    tree.port("v0", 7, "br0", 1);
+    tree.port("v1", 8, "br0", 2);
+    tree.symlink(b"br0/brif/gone", "../../gone/brport");
+    let reader = tree.reader();
+    let mut names = reader.port_names(&name(b"br0"), 5).unwrap();
+    names.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    // Names only: the one whose device is gone is for netlink to refuse.
+    assert_eq!(names, [name(b"gone"), name(b"v0"), name(b"v1")]);
+    // The name now belongs to another device (renamed, or deleted and taken again).
+    assert_eq!(reader.port_names(&name(b"br0"), 6), Err(Errno(libc::ESTALE)));
+    assert!(reader.port_names(&name(b"nobr"), 5).is_err());
+    assert!(reader.port_names(&name(b"v0"), 7).is_err());
+}
+
+#[test]
 fn ports_of_a_bridge_without_ports_is_empty() {
     let tree = FakeTree::new();
     tree.bridge("br0", 5);

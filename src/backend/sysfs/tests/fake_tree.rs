@@ -75,6 +75,8 @@ impl FakeTree {
         self.device(name.as_bytes(), index, "0x1303");
         self.symlink(format!("{name}/master").as_bytes(), &format!("../{bridge}"));
         self.symlink(format!("{bridge}/brif/{name}").as_bytes(), &format!("../../{name}/brport"));
+        self.mkdir(format!("{name}/brport").as_bytes());
+        self.symlink(format!("{name}/brport/bridge").as_bytes(), &format!("../../{bridge}"));
         for (file, value) in [
             ("port_no", format!("{port_no:#x}")),
             ("port_id", format!("{:#x}", 0x8000 | port_no)),
