@@ -4,7 +4,7 @@
 //! ports of the bridge named, on/off and the options where brctl expects them.
 //!
 //! bash is driven by calling the completion function with COMP_WORDS/COMP_CWORD set, zsh
-//! through a pseudo-terminal (zsh/zpty) with compadd wrapped to print the matches, fish with
+//! through a pseudo-terminal (zsh/zpty) with compadd wrapped to save the matches, fish with
 //! `complete -C`. zsh, fish and bash-completion are skipped when missing, except under CI=true
 //! (tests/common/skip.rs).
 //!
@@ -459,28 +459,38 @@ fn bash_completes_live_names_in_a_namespace() {
     check("bash", &results);
 }
 
-/// Drives an interactive zsh in a pseudo-terminal: compinit with completions/ first on fpath,
-/// compadd wrapped to print each match after a marker, and a post-completion hook that prints
-/// the end marker and exits. Markers are built so that the echoed input never contains them.
-/// Arguments: the completions directory, the command line, the compinit dump file (made by the
-/// first run, so that the others start fast).
+/// Drives an interactive zsh in a pseudo-terminal (zsh/zpty) for one command line, in step with
+/// the shell: it types the setup as one line, waits for the prompt that line sets, types the
+/// command line and a TAB, and waits until the completion's end hook has run. compadd is wrapped
+/// to append each match to a file, and the hook appends an end marker there and exits, so the
+/// matches are not picked out of the terminal's output (which also carries zle's redraws of all
+/// that was typed). Markers are built so that the typed text never contains them. Prints the
+/// matches; a shell that never got there (it died, or its output ended without the marker) makes
+/// it exit 3 with the terminal's output on stderr, and `run_cases` reports that case as having no
+/// result, never as offering nothing. Arguments: the completions directory, the command line, the
+/// compinit dump file (made by the first run, so that the others start fast), the matches file.
+///
+/// No clock: each wait ends when the shell prints the marker or its terminal closes. The deadline
+/// this replaces (60 s, polled against zsh 5.9's $SECONDS, which is wall-clock time) printed
+/// nothing when it expired, so a shell that was only late looked like a completion offering
+/// nothing; a shell that hangs is stopped by the namespace script's `timeout`, which fails the
+/// test with its output.
 const ZSH_DRIVER: &str = r#"
 zmodload zsh/zpty || exit 2
 zpty z zsh -f -i || exit 2
-zpty -w z "PS1='' PS2='' RPS1=''; fpath=(${(q)1} \$fpath); autoload -U compinit; compinit -u -C -d ${(q)3}"
-zpty -w z "compadd() { local -a __rs_m; builtin compadd -O __rs_m \"\$@\"; print -rl -- \"<\"\"M>\"\${^__rs_m}; builtin compadd \"\$@\" }"
-zpty -w z "_rs_end() { print -r -- '<''END>'; exit }; comppostfuncs=(_rs_end)"
-zpty -w z "zstyle ':completion:*' list-prompt ''; zstyle ':completion:*' menu no"
-zpty -n -w z "$2"$'\t'
+zpty -w z "PS1='<''P>' PS2='' RPS1=''; fpath=(${(q)1} \$fpath); autoload -U compinit;\
+ compinit -u -C -d ${(q)3}; zstyle ':completion:*' list-prompt ''; zstyle ':completion:*' menu no;\
+ compadd() { local -a __rs_m; builtin compadd -O __rs_m \"\$@\"; print -rl -- \$__rs_m >>${(q)4};\
+ builtin compadd \"\$@\" }; _rs_end() { print -r -- '<''END>' >>${(q)4}; print -r -- '<''END>'; exit };\
+ comppostfuncs=(_rs_end)"
+fail() { print -u2 -r -- "$1 for: $2"; print -u2 -r -- "$out"; zpty -d z; exit 3 }
 out=''
-integer deadline=$(( SECONDS + 60 ))
-while zpty -r -t z chunk 2>/dev/null || { sleep 0.05; (( SECONDS < deadline )) }; do
-  out+=$chunk
-  [[ $out == *'<END>'* ]] && break
-done
+zpty -r -m z out '*<P>*' || fail 'no prompt after the setup line' "$2"
+zpty -n -w z "$2"$'\t'
+zpty -r -m z out '*<END>*' || fail 'no end of completion' "$2"
 zpty -d z
-[[ $out == *'<END>'* ]] || { print -u2 "no end marker for: $2"; print -u2 -r -- "$out"; exit 3 }
-print -r -- "$out" | tr -d '\r' | sed -n 's/^.*<M>//p' | sort -u | tr '\n' ' '
+[[ -f $4 && $(<$4) == *'<END>' ]] || fail 'no end marker in the matches file' "$2"
+print -r -- ${(ou)${(f)"$(<$4)"}:#<END>}
 "#;
 
 #[test]
@@ -491,8 +501,9 @@ fn zsh_completes_live_names_in_a_namespace() {
     let mut body = format!("cat >\"$T/drive.zsh\" <<'EOF'\n{ZSH_DRIVER}EOF\n");
     for (index, case) in cases().iter().enumerate() {
         let line = format!("brctl {}", case.words.join(" "));
+        // Only a driver that got to the end hook gives a result line (see ZSH_DRIVER).
         body.push_str(&format!(
-            "echo \"case{index}=$(zsh -f \"$T/drive.zsh\" \"$C\" {} \"$T/zcompdump\")\"\n",
+            "if r=$(zsh -f \"$T/drive.zsh\" \"$C\" {} \"$T/zcompdump\" \"$T/matches{index}\"); then echo \"case{index}=$r\"; fi\n",
             quote(&line)
         ));
     }
