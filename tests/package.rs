@@ -46,23 +46,18 @@ fn target_dir() -> PathBuf {
     exe.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_else(|| root().join("target"))
 }
 
-/// Newest modification time of the files the package is made from.
+/// Newest modification time of the files the packages are made from.
 fn newest_source() -> SystemTime {
-    fn walk(path: &Path, newest: &mut SystemTime) {
-        let Ok(meta) = fs::metadata(path) else { return };
-        if meta.is_dir() {
-            for entry in fs::read_dir(path).into_iter().flatten().flatten() {
-                walk(&entry.path(), newest);
-            }
-        } else if let Ok(modified) = meta.modified() {
-            *newest = (*newest).max(modified);
-        }
-    }
-    let mut newest = SystemTime::UNIX_EPOCH;
-    for input in ["src", "man", "completions", "ifupdown", "Cargo.toml", "Cargo.lock", "LICENSE", "README.md"] {
-        walk(&root().join(input), &mut newest);
-    }
-    newest
+    common::sources::newest(&[
+        "src",
+        "man",
+        "completions",
+        "ifupdown",
+        "Cargo.toml",
+        "Cargo.lock",
+        "LICENSE",
+        "README.md",
+    ])
 }
 
 /// The newest target/debian/bridge-utils-rs_<version>-*.deb, with its modification time.

@@ -92,21 +92,16 @@ fn on_path(tool: &str) -> bool {
 
 /// Newest modification time of the files the packages are made from.
 fn newest_source() -> SystemTime {
-    fn walk(path: &Path, newest: &mut SystemTime) {
-        let Ok(meta) = fs::metadata(path) else { return };
-        if meta.is_dir() {
-            for entry in fs::read_dir(path).into_iter().flatten().flatten() {
-                walk(&entry.path(), newest);
-            }
-        } else if let Ok(modified) = meta.modified() {
-            *newest = (*newest).max(modified);
-        }
-    }
-    let mut newest = SystemTime::UNIX_EPOCH;
-    for input in ["src", "man", "completions", "packaging", "Cargo.toml", "Cargo.lock", "LICENSE", "README.md"] {
-        walk(&root().join(input), &mut newest);
-    }
-    newest
+    common::sources::newest(&[
+        "src",
+        "man",
+        "completions",
+        "packaging",
+        "Cargo.toml",
+        "Cargo.lock",
+        "LICENSE",
+        "README.md",
+    ])
 }
 
 /// The artifact, built first with its script when missing or stale; Err says why there is none.

@@ -11,6 +11,7 @@
 //! - `random`: the seeded generator of the bounded random tests;
 //! - `scratch`: the one scratch-directory type;
 //! - `skip`: the one skip rule (fails under CI=true, says so on stderr elsewhere);
+//! - `sources`: when the sources last changed (the package tests rebuild what is older);
 //! - `uml`: scenarios in a second kernel, User-Mode Linux 6.1 (VLAN filtering built in).
 
 // Each integration test crate includes the whole tree and uses only part of it. The package's
@@ -35,6 +36,7 @@ pub mod privilege;
 pub mod random;
 pub mod scratch;
 pub mod skip;
+pub mod sources;
 pub mod uml;
 
 #[allow(unused_imports)]

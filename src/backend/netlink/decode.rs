@@ -64,7 +64,7 @@ fn set_id(field: &mut BridgeId, payload: &[u8]) {
 }
 
 /// A string attribute without its terminating NUL (and anything after it).
-fn c_str(payload: &[u8]) -> &[u8] {
+pub(super) fn c_str(payload: &[u8]) -> &[u8] {
     payload.split(|&b| b == 0).next().unwrap_or(payload)
 }
 
@@ -91,17 +91,32 @@ pub(super) fn decode_link(payload: &[u8]) -> Option<Link> {
     Some(link)
 }
 
-fn decode_linkinfo(linkinfo: &[u8], link: &mut Link) {
-    let (mut kind, mut data, mut slave_kind, mut slave_data) = (None, None, None, None);
+/// The parts of an IFLA_LINKINFO nest: the link's kind and data, and
+/// those of its master's kind (IFLA_INFO_SLAVE_*: a bridge port's).
+#[derive(Default)]
+pub(super) struct LinkInfo<'a> {
+    pub kind: Option<&'a [u8]>,
+    pub data: Option<&'a [u8]>,
+    pub slave_kind: Option<&'a [u8]>,
+    pub slave_data: Option<&'a [u8]>,
+}
+
+pub(super) fn link_info(linkinfo: &[u8]) -> LinkInfo<'_> {
+    let mut info = LinkInfo::default();
     for (ty, value) in Attrs(linkinfo) {
         match ty {
-            uapi::IFLA_INFO_KIND => kind = Some(c_str(value)),
-            uapi::IFLA_INFO_DATA => data = Some(value),
-            uapi::IFLA_INFO_SLAVE_KIND => slave_kind = Some(c_str(value)),
-            uapi::IFLA_INFO_SLAVE_DATA => slave_data = Some(value),
+            uapi::IFLA_INFO_KIND => info.kind = Some(c_str(value)),
+            uapi::IFLA_INFO_DATA => info.data = Some(value),
+            uapi::IFLA_INFO_SLAVE_KIND => info.slave_kind = Some(c_str(value)),
+            uapi::IFLA_INFO_SLAVE_DATA => info.slave_data = Some(value),
             _ => {}
         }
     }
+    info
+}
+
+fn decode_linkinfo(linkinfo: &[u8], link: &mut Link) {
+    let LinkInfo { kind, data, slave_kind, slave_data } = link_info(linkinfo);
     // Without the data attributes (kernels that predate them) the link is
     // known to be a bridge or port, but its details must come from sysfs.
     if kind == Some(b"bridge") {

@@ -171,6 +171,28 @@ impl NetlinkBackend {
         Ok(())
     }
 
+    /// One RTM_GETLINK of the link called `name`, its reply decoded by
+    /// `decode`; None when there is no such device.
+    fn link_by_name<T>(&mut self, name: &IfName, decode: impl Fn(&[u8]) -> T) -> Result<Option<T>, Errno> {
+        let body = ifinfomsg(
+            uapi::AF_UNSPEC,
+            0,
+            vec![attr(Ifla::from(uapi::IFLA_IFNAME), &c_string(name.as_bytes()))?, ext_mask()?],
+        )?;
+        let newlink = u16::from(Rtm::Newlink);
+        let mut found = None;
+        let mut each = |kind, payload: &[u8]| {
+            if kind == newlink && found.is_none() {
+                found = Some(decode(payload));
+            }
+        };
+        match self.exchange(Rtm::Getlink, Answer::One, NlmF::empty(), body, &mut each) {
+            Ok(_) => Ok(found),
+            Err(Errno::ENODEV) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
     /// Runs a dump to its end and decodes the messages of type `reply`,
     /// starting it over when the kernel says it was interrupted.
     fn dump<T, B: Size + ToBytes + Clone>(
@@ -285,24 +307,7 @@ impl NetlinkBackend {
 
 impl Backend for NetlinkBackend {
     fn link(&mut self, name: &IfName) -> Result<Option<Link>, Errno> {
-        let body = ifinfomsg(
-            uapi::AF_UNSPEC,
-            0,
-            vec![attr(Ifla::from(uapi::IFLA_IFNAME), &c_string(name.as_bytes()))?, ext_mask()?],
-        )?;
-        let newlink = u16::from(Rtm::Newlink);
-        let mut found = None;
-        let mut each = |kind, payload: &[u8]| {
-            if kind == newlink && found.is_none() {
-                found = decode_link(payload);
-            }
-        };
-        let result = self.exchange(Rtm::Getlink, Answer::One, NlmF::empty(), body, &mut each);
-        match result {
-            Ok(_) => Ok(found),
-            Err(Errno::ENODEV) => Ok(None),
-            Err(err) => Err(err),
-        }
+        Ok(self.link_by_name(name, decode_link)?.flatten())
     }
 
     fn bridges(&mut self) -> Result<Vec<Link>, Errno> {
@@ -435,23 +440,7 @@ impl Backend for NetlinkBackend {
     }
 
     fn address(&mut self, name: &IfName) -> Result<Option<Mac>, Errno> {
-        let body = ifinfomsg(
-            uapi::AF_UNSPEC,
-            0,
-            vec![attr(Ifla::from(uapi::IFLA_IFNAME), &c_string(name.as_bytes()))?, ext_mask()?],
-        )?;
-        let newlink = u16::from(Rtm::Newlink);
-        let mut found = None;
-        let mut each = |kind, payload: &[u8]| {
-            if kind == newlink && found.is_none() {
-                found = Some(fdb::link_address(payload));
-            }
-        };
-        match self.exchange(Rtm::Getlink, Answer::One, NlmF::empty(), body, &mut each) {
-            Ok(_) => found.transpose(),
-            Err(Errno::ENODEV) => Ok(None),
-            Err(err) => Err(err),
-        }
+        self.link_by_name(name, fdb::link_address)?.transpose()
     }
 
     fn fdb_vlans(&mut self, bridge: &Link) -> Result<Vec<FdbEntry>, Errno> {

@@ -21,7 +21,7 @@ use neli::consts::socket::NlFamily;
 use neli::socket::NlSocket;
 use neli::utils::Groups;
 
-use super::decode::{u32_at, uint, Attrs};
+use super::decode::{c_str, link_info, u32_at, uint, Attrs, LinkInfo};
 use super::frame::{io_errno, split_message};
 use super::mdb::mdb_entry;
 use super::request::{bridge_dump_request, ifinfomsg, mdb_dump_request};
@@ -232,11 +232,6 @@ fn notices(kind: u16, payload: &[u8], each: &mut dyn FnMut(&Notice<'_>) -> Contr
     }
 }
 
-/// A string attribute without its terminating NUL.
-fn c_str(payload: &[u8]) -> &[u8] {
-    payload.split(|&b| b == 0).next().unwrap_or(payload)
-}
-
 /// IFLA_BRPORT_STATE in a port's nested attributes (0, disabled, if absent).
 fn port_state(attrs: &[u8]) -> u8 {
     Attrs(attrs)
@@ -260,16 +255,7 @@ pub(super) fn link_notice(payload: &[u8], deleted: bool) -> Option<LinkNotice<'_
             uapi::IFLA_MASTER => link.master = u32_at(value, 0).filter(|&master| master != 0),
             uapi::IFLA_PROTINFO if bridge_family => link.port_state = Some(port_state(value)),
             uapi::IFLA_LINKINFO if !bridge_family => {
-                let (mut kind, mut data, mut slave_kind, mut slave_data) = (None, None, None, None);
-                for (ty, value) in Attrs(value) {
-                    match ty {
-                        uapi::IFLA_INFO_KIND => kind = Some(c_str(value)),
-                        uapi::IFLA_INFO_DATA => data = Some(value),
-                        uapi::IFLA_INFO_SLAVE_KIND => slave_kind = Some(c_str(value)),
-                        uapi::IFLA_INFO_SLAVE_DATA => slave_data = Some(value),
-                        _ => {}
-                    }
-                }
+                let LinkInfo { kind, data, slave_kind, slave_data } = link_info(value);
                 if kind == Some(b"bridge") {
                     link.is_bridge = true;
                     let stp = Attrs(data.unwrap_or_default()).find(|&(ty, _)| ty == uapi::IFLA_BR_STP_STATE);
