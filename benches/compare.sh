@@ -124,9 +124,10 @@ status=0
 for s in $scenarios; do
   case $s in show|showstp|showmacs|batch|hosts) ;; *) echo "unknown scenario $s" >&2; exit 2 ;; esac
   # A fresh user, network and mount namespace per scenario; sysfs mounted
-  # again so that it shows this namespace's interfaces.
+  # again so that it shows this namespace's interfaces, and a tmpfs of its own
+  # on /run, where ours takes its change lock: never this machine's /run.
   # shellcheck disable=SC2016  # $0 and $1 are for the inner sh
-  BENCH_T0=$(date +%s.%N) unshare -Urnm sh -c 'mount -t sysfs sysfs /sys && exec python3 "$0" "$1"' \
+  BENCH_T0=$(date +%s.%N) unshare -Urnm sh -c 'mount -t sysfs sysfs /sys && mount -t tmpfs tmpfs /run && exec python3 "$0" "$1"' \
     "$root/benches/compare.py" "$s" || status=1
 done
 # Let the kernel finish dismantling the last namespace before we return.
