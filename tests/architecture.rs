@@ -1,7 +1,8 @@
 //! The shape of the repository, checked on its text: the top-level modules
 //! form layers (no two import each other), no program source file grows past
-//! 600 lines, the documents the code cites are in the repository, and every
-//! reference into docs/compat.md (D1, Q15, 4.10, ...) resolves there.
+//! 600 lines, the documents the code cites are in the repository, every
+//! reference into docs/compat.md (D1, Q15, 4.10, ...) resolves there, and the
+//! benchmarks' namespace scripts keep off this machine's /run.
 //! (What the compiler can check, such as no unwrap outside tests, is a lint
 //! in Cargo.toml instead.)
 
@@ -189,4 +190,32 @@ fn every_compat_reference_resolves_in_docs_compat() {
         }
     }
     assert!(missing.is_empty(), "references docs/compat.md does not define:\n{}", missing.join("\n"));
+}
+
+/// A namespace script of the benchmarks (`unshare -...m sh -c '...'`) mounts a tmpfs of its
+/// own on /run in its first lines: ours takes its change lock there, and without it the lock
+/// would land in this machine's /run (a `brctl -b` in benches/compare.sh once did).
+#[test]
+fn every_benchmark_namespace_script_has_its_own_run() {
+    let mut checked = 0;
+    for path in files("benches", &|path| path.extension().is_some_and(|e| e == "sh")) {
+        let text = fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (at, line) in lines.iter().enumerate() {
+            let code = line.trim_start();
+            let mount_namespace = code.split_whitespace().any(|word| word.starts_with("-U") && word.contains('m'));
+            if code.starts_with('#') || !code.contains("unshare ") || !mount_namespace || !code.contains("sh -c") {
+                continue;
+            }
+            checked += 1;
+            let start = lines[at..(at + 3).min(lines.len())].join("\n");
+            assert!(
+                start.contains("mount -t tmpfs tmpfs /run"),
+                "{}:{}: a namespace script without a tmpfs of its own on /run",
+                path.display(),
+                at + 1
+            );
+        }
+    }
+    assert!(checked >= 2, "found {checked} namespace scripts in benches/; the pattern no longer matches them");
 }
