@@ -37,15 +37,7 @@ fn shell(text: &str) -> String {
 
 /// br0 (ports eth0, eth1) and br1 (port eth2), a free eth3; all down, so nothing is learned.
 fn lab() -> String {
-    let mut setup = String::from(NO_IPV6);
-    setup.push('\n');
-    setup.push_str(&bridge("br0", 1));
-    setup.push_str(&bridge("br1", 2));
-    for (index, name) in ["eth0", "eth1", "eth2", "eth3"].iter().enumerate() {
-        setup.push_str(&veth(name, index as u8 + 0x10));
-    }
-    setup.push_str("ip link set eth0 master br0\nip link set eth1 master br0\nip link set eth2 master br1\n");
-    setup
+    format!("{NO_IPV6}\n{}", namespace::two_bridges())
 }
 
 /// The whole forwarding database as the kernel shows it, into `$W/<tag>.fdb`.

@@ -28,19 +28,12 @@ use std::collections::BTreeMap;
 use brctl::commands::{Listing, COMMANDS};
 use common::json::{parse_json, Json};
 use common::lab::NO_IPV6;
-use common::namespace::{self, brctl_text, bridge, veth, NsOutput, Sys};
+use common::namespace::{self, brctl_text, NsOutput, Sys};
 use common::{original, privilege};
 
 /// br0 (ports eth0, eth1) and br1 (port eth2), a free eth3; all down, so nothing moves.
 fn lab() -> String {
-    let mut setup = String::new();
-    setup.push_str(&bridge("br0", 1));
-    setup.push_str(&bridge("br1", 2));
-    for (index, name) in ["eth0", "eth1", "eth2", "eth3"].iter().enumerate() {
-        setup.push_str(&veth(name, index as u8 + 0x10));
-    }
-    setup.push_str("ip link set eth0 master br0\nip link set eth1 master br0\nip link set eth2 master br1\n");
-    setup
+    namespace::two_bridges()
 }
 
 /// The kernel's view after step `tag`: every bridge and port value of sysfs but the running

@@ -24,22 +24,12 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use common::json::{parse_json, Json};
-use common::namespace::{self, brctl_text, bridge, veth, Sys};
+use common::namespace::{self, brctl_text, Sys};
 use common::uml::{self, record_line, UmlResult, UmlRun, UmlScenario};
 
 /// br0 (ports eth0, eth1) and br1 (port eth2), a free eth3; br0 with VLAN filtering.
 fn lab() -> String {
-    let mut setup = String::new();
-    setup.push_str(&bridge("br0", 1));
-    setup.push_str(&bridge("br1", 2));
-    for (index, name) in ["eth0", "eth1", "eth2", "eth3"].iter().enumerate() {
-        setup.push_str(&veth(name, index as u8 + 0x10));
-    }
-    setup.push_str(
-        "ip link set eth0 master br0\nip link set eth1 master br0\nip link set eth2 master br1\n\
-         ip link set br0 type bridge vlan_filtering 1\n",
-    );
-    setup
+    namespace::two_bridges() + "ip link set br0 type bridge vlan_filtering 1\n"
 }
 
 /// The kernel's view after a step: `bridge -c -j vlan show` and `ip -d -j link show br0`.

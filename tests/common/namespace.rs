@@ -206,6 +206,19 @@ pub fn bridge(name: &str, id: u8) -> String {
     format!("ip link add {name} address 02:00:00:00:02:{id:02x} type bridge\n")
 }
 
+/// Shell for the object tests' lab: br0 with ports eth0 and eth1, br1 with port eth2, and a
+/// free eth3, all down (so nothing moves or is learned), each with the lab's fixed MACs.
+pub fn two_bridges() -> String {
+    let mut setup = String::new();
+    setup.push_str(&bridge("br0", 1));
+    setup.push_str(&bridge("br1", 2));
+    for (index, name) in ["eth0", "eth1", "eth2", "eth3"].iter().enumerate() {
+        setup.push_str(&veth(name, index as u8 + 0x10));
+    }
+    setup.push_str("ip link set eth0 master br0\nip link set eth1 master br0\nip link set eth2 master br1\n");
+    setup
+}
+
 /// Shell function `ns_state`: a compact dump of every link, its admin flags and master, and
 /// every readable bridge and port attribute except the running timers. Four processes,
 /// however many links, so it can run between every two commands of a long script.
